@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace TypedIo.EngineIo;
+
+/// <summary>
+/// An Engine.IO v4 server: verifies requests, opens sessions, and hands each request to its transport. It knows
+/// nothing of Socket.IO: the layer above is an <see cref="IEngineIoHandler"/>. Map it with
+/// <c>MapEngineIo</c>.
+/// </summary>
+public sealed class EngineIoServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, EngineIoSession> _sessions = new(StringComparer.Ordinal);
+    private readonly HeartbeatScheduler _heartbeat;
+    private readonly WebSocketOriginPolicy _originPolicy;
+    private int _shuttingDown;
+
+    /// <summary>Creates a server. <paramref name="options"/> are validated and must not change afterwards.</summary>
+    public EngineIoServer(EngineIoOptions options, IEngineIoHandler handler, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        Options = options;
+        Handler = handler;
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedIo.EngineIo");
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _originPolicy = new WebSocketOriginPolicy();
+        _heartbeat = new HeartbeatScheduler(this);
+    }
+
+    /// <summary>The options in force.</summary>
+    public EngineIoOptions Options { get; }
+
+    /// <summary>Number of open sessions.</summary>
+    public int ClientsCount => _sessions.Count;
+
+    internal IEngineIoHandler Handler { get; }
+    internal ILogger Logger { get; }
+    internal TimeProvider TimeProvider { get; }
+    internal ICollection<EngineIoSession> Sessions => _sessions.Values;
+
+    /// <summary>Finds an open session by id.</summary>
+    public bool TryGetSession(string sid, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out EngineIoSession? session) =>
+        _sessions.TryGetValue(sid, out session);
+
+    /// <summary>Handles one Engine.IO HTTP request (long-polling GET/POST or WebSocket).</summary>
+    public async Task HandleRequestAsync(HttpContext context)
+    {
+        try
+        {
+            await DispatchAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; whatever depended on the request has been cleaned up by its transport.
+        }
+        catch (Exception ex)
+        {
+            EngineIoLog.RequestFailed(Logger, ex);
+            if (!context.Response.HasStarted)
+                await EngineIoErrorResponse.WriteAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var query = request.Query;
+        var transport = query["transport"].ToString();
+        var sid = query["sid"].ToString();
+        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+
+        if (!Options.Transports.Contains(transport))
+        {
+            await RefuseAsync(context, EngineIoErrorCode.UnknownTransport).ConfigureAwait(false);
+            return;
+        }
+
+        if (sid.Length > 0)
+        {
+            await HandleExistingSessionAsync(context, sid, transport, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            await RefuseAsync(context, EngineIoErrorCode.BadHandshakeMethod).ConfigureAwait(false);
+            return;
+        }
+        if (transport == EngineIoTransports.WebSocket != isWebSocket)
+        {
+            // A websocket handshake without an upgrade, or an upgrade request that names polling.
+            await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+            return;
+        }
+        if (isWebSocket && !await _originPolicy.IsAllowedAsync(context).ConfigureAwait(false))
+        {
+            EngineIoLog.CrossOriginWebSocketRefused(Logger, request.Headers.Origin.ToString());
+            await RefuseAsync(context, EngineIoErrorCode.Forbidden).ConfigureAwait(false);
+            return;
+        }
+        if (Options.AllowRequest is { } allowRequest && !await allowRequest(context).ConfigureAwait(false))
+        {
+            await RefuseAsync(context, EngineIoErrorCode.Forbidden).ConfigureAwait(false);
+            return;
+        }
+        if (query["EIO"] != "4")
+        {
+            await RefuseAsync(context, EngineIoErrorCode.UnsupportedProtocolVersion).ConfigureAwait(false);
+            return;
+        }
+        if (Volatile.Read(ref _shuttingDown) != 0)
+        {
+            await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        var session = new EngineIoSession(SessionId.Create(), this, isWebSocket, new EngineIoHandshake(context, TimeProvider.GetUtcNow()));
+        session.Send(OpenPacket.Create(session.Id, isWebSocket ? [] : UpgradesFromPolling(), Options));
+        _sessions[session.Id] = session;
+        EngineIoLog.SessionOpened(Logger, session.Id, transport);
+
+        ApplyHeaders(context, initial: true, session.Id);
+        if (isWebSocket)
+            await WebSocketTransport.RunHandshakeAsync(session, context).ConfigureAwait(false);
+        else
+            await PollingTransport.HandleHandshakeAsync(session, context).ConfigureAwait(false);
+    }
+
+    private async Task HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket)
+    {
+        if (!_sessions.TryGetValue(sid, out var session))
+        {
+            await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);
+            return;
+        }
+
+        session.CheckHeartbeat(Environment.TickCount64);
+        if (session.State == EngineIoSession.SessionState.Closed)
+        {
+            await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);
+            return;
+        }
+
+        if (isWebSocket)
+        {
+            if (transport != EngineIoTransports.WebSocket || !Options.AllowUpgrades)
+            {
+                await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+                return;
+            }
+            if (!await _originPolicy.IsAllowedAsync(context).ConfigureAwait(false))
+            {
+                EngineIoLog.CrossOriginWebSocketRefused(Logger, context.Request.Headers.Origin.ToString());
+                await RefuseAsync(context, EngineIoErrorCode.Forbidden).ConfigureAwait(false);
+                return;
+            }
+            if (!session.TryBeginUpgrade())
+            {
+                // Already upgraded, already upgrading, or closing: like Node, accept this second WebSocket and close it.
+                EngineIoLog.DuplicateWebSocketRefused(Logger, session.Id);
+                await WebSocketTransport.AcceptAndCloseAsync(context).ConfigureAwait(false);
+                return;
+            }
+            ApplyHeaders(context, initial: false, session.Id);
+            await WebSocketTransport.RunUpgradeAsync(session, context).ConfigureAwait(false);
+            return;
+        }
+
+        if (transport != session.Transport)
+        {
+            await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        var method = context.Request.Method;
+        if (HttpMethods.IsGet(method))
+        {
+            ApplyHeaders(context, initial: false, session.Id);
+            await PollingTransport.HandlePollAsync(session, context).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPost(method))
+        {
+            ApplyHeaders(context, initial: false, session.Id);
+            await PollingTransport.HandleDataAsync(session, context).ConfigureAwait(false);
+        }
+        else
+        {
+            await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+        }
+    }
+
+    private Task RefuseAsync(HttpContext context, EngineIoErrorCode code)
+    {
+        EngineIoLog.RequestRefused(Logger, (int)code, EngineIoErrorResponse.Message(code), context.Request.Method, context.Request.QueryString.Value ?? "");
+        return EngineIoErrorResponse.WriteAsync(context, code);
+    }
+
+    private string[] UpgradesFromPolling() =>
+        Options.AllowUpgrades && Options.Transports.Contains(EngineIoTransports.WebSocket) ? [EngineIoTransports.WebSocket] : [];
+
+    private void ApplyHeaders(HttpContext context, bool initial, string sid)
+    {
+        if (initial)
+        {
+            if (Options.Cookie is { } cookie)
+            {
+                context.Response.Cookies.Append(cookie.Name, sid, new CookieOptions
+                {
+                    Path = cookie.Path,
+                    HttpOnly = cookie.HttpOnly,
+                    SameSite = cookie.SameSite,
+                    Secure = cookie.Secure,
+                });
+            }
+            Options.OnInitialHeaders?.Invoke(context);
+        }
+        Options.OnHeaders?.Invoke(context);
+    }
+
+    internal void Remove(EngineIoSession session) => _sessions.TryRemove(new KeyValuePair<string, EngineIoSession>(session.Id, session));
+
+    internal void NotifyClosed(EngineIoSession session, string reason)
+    {
+        try
+        {
+            Handler.OnClosed(session, reason);
+        }
+        catch (Exception ex)
+        {
+            EngineIoLog.HandlerFailed(Logger, session.Id, ex);
+        }
+    }
+
+    /// <summary>Closes every session (reason <see cref="EngineIoCloseReasons.ForcedClose"/>) and refuses new ones.</summary>
+    public void CloseAll()
+    {
+        Volatile.Write(ref _shuttingDown, 1);
+        foreach (var session in _sessions.Values)
+            session.Abort(EngineIoCloseReasons.ForcedClose);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        CloseAll();
+        await _heartbeat.DisposeAsync().ConfigureAwait(false);
+    }
+}

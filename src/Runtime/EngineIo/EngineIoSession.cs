@@ -1,0 +1,406 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace TypedIo.EngineIo;
+
+/// <summary>
+/// One Engine.IO session: a client identified by its sid, reached over long-polling or WebSocket (and moved from
+/// the first to the second by an upgrade). Sending is thread-safe and never blocks: packets wait in a bounded
+/// queue that the active transport drains, so a client that stops reading cannot grow server memory without bound.
+/// </summary>
+public sealed class EngineIoSession
+{
+    private readonly EngineIoServer _server;
+    private readonly object _gate = new();
+    private readonly Channel<EngineFrame> _outbound;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly SemaphoreSlim _receiveGate = new(1, 1);
+    private Dictionary<object, object?>? _items;
+
+    private volatile SessionState _state = SessionState.Open;
+    private volatile bool _isWebSocket;
+    private volatile UpgradeState _upgrade;
+    private volatile string? _closeReason;
+    private EngineFrame _pollCloseReply = EngineFrame.CloseFrame;
+    private CancellationTokenSource? _pollingEnded;
+    private int _pollActive;
+    private int _postActive;
+
+    // Heartbeat, in milliseconds of Environment.TickCount64 (monotonic).
+    private long _pingDueAt;
+    private long _pongDeadline;
+    private long _closeDeadline;
+
+    internal EngineIoSession(string id, EngineIoServer server, bool isWebSocket, EngineIoHandshake handshake)
+    {
+        Id = id;
+        _server = server;
+        _isWebSocket = isWebSocket;
+        Handshake = handshake;
+        _outbound = Channel.CreateBounded<EngineFrame>(new BoundedChannelOptions(server.Options.MaxQueuedPackets)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _pingDueAt = Environment.TickCount64 + (long)server.Options.PingInterval.TotalMilliseconds;
+    }
+
+    /// <summary>The session id (<c>sid</c>), unguessable.</summary>
+    public string Id { get; }
+
+    /// <summary>What was kept of the handshake request.</summary>
+    public EngineIoHandshake Handshake { get; }
+
+    /// <summary>The current transport: <c>polling</c> or <c>websocket</c>.</summary>
+    public string Transport => _isWebSocket ? EngineIoTransports.WebSocket : EngineIoTransports.Polling;
+
+    /// <summary>Whether the session is open (not closing or closed).</summary>
+    public bool IsOpen => _state == SessionState.Open;
+
+    /// <summary>Signalled when the session has closed.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>Why the session closed, once it has.</summary>
+    public string? CloseReason => _closeReason;
+
+    /// <summary>Arbitrary per-session state for the layer above.</summary>
+    public IDictionary<object, object?> Items => LazyInitializer.EnsureInitialized(ref _items, () => new Dictionary<object, object?>());
+
+    internal EngineIoServer Server => _server;
+    internal ChannelReader<EngineFrame> Outbound => _outbound.Reader;
+    internal bool IsUpgraded => _upgrade == UpgradeState.Upgraded;
+
+    /// <summary>
+    /// Queues a frame. Returns false when the session is not open, or when its queue is full (the session is then
+    /// closed with <see cref="EngineIoCloseReasons.TransportError"/>).
+    /// </summary>
+    public bool Send(EngineFrame frame)
+    {
+        if (_state != SessionState.Open)
+            return false;
+        if (_outbound.Writer.TryWrite(frame))
+            return true;
+        if (_state == SessionState.Open)
+        {
+            EngineIoLog.SendQueueFull(_server.Logger, Id, _server.Options.MaxQueuedPackets);
+            Abort(EngineIoCloseReasons.TransportError);
+        }
+        return false;
+    }
+
+    /// <summary>Queues a text message.</summary>
+    public bool Send(string text) => Send(EngineFrame.Message(text));
+
+    /// <summary>
+    /// Queues a frame only if the transport can write it right away (nothing else queued, and for long-polling a
+    /// request waiting); otherwise drops it. For volatile messages that are worthless late.
+    /// </summary>
+    public bool SendVolatile(EngineFrame frame)
+    {
+        var writable = _outbound.Reader.Count == 0 && (_isWebSocket || Volatile.Read(ref _pollActive) == 1);
+        return writable && Send(frame);
+    }
+
+    /// <summary>
+    /// Closes the session from the server side once the queued packets are written (reason
+    /// <see cref="EngineIoCloseReasons.ForcedClose"/>).
+    /// </summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            if (_state != SessionState.Open)
+                return;
+            _state = SessionState.Closing;
+            _closeDeadline = Environment.TickCount64 + (long)_server.Options.CloseTimeout.TotalMilliseconds;
+        }
+        _outbound.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Closes the session at once: queued packets are dropped, a waiting poll gets
+    /// a close packet (a noop when the client itself closed), the handler hears <paramref name="reason"/>.
+    /// </summary>
+    internal void Abort(string reason, bool clientClosed = false)
+    {
+        lock (_gate)
+        {
+            if (_state == SessionState.Closed)
+                return;
+            _state = SessionState.Closed;
+            _closeReason = reason;
+            if (clientClosed)
+                _pollCloseReply = EngineFrame.NoopFrame;
+        }
+        _outbound.Writer.TryComplete();
+        _server.Remove(this);
+        EngineIoLog.SessionClosed(_server.Logger, Id, reason);
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            EngineIoLog.CallbackFailed(_server.Logger, Id, ex);
+        }
+        _server.NotifyClosed(this, reason);
+    }
+
+    /// <summary>Ends a graceful close once the last packets were written.</summary>
+    internal void CompleteClose() => Abort(EngineIoCloseReasons.ForcedClose);
+
+    internal SessionState State => _state;
+
+    internal EngineFrame PollCloseReply => _pollCloseReply;
+
+    // ---- heartbeat ----
+
+    /// <summary>
+    /// Sends the ping when it is due and closes the session when its pong is late. The pong deadline counts from
+    /// when the ping was due, so the verdict is the same whether a timer tick or a request gets here first.
+    /// </summary>
+    internal void CheckHeartbeat(long now)
+    {
+        bool sendPing = false, expired = false, closeTimedOut = false;
+        lock (_gate)
+        {
+            if (_state == SessionState.Closing)
+            {
+                closeTimedOut = now >= _closeDeadline;
+            }
+            else if (_state == SessionState.Open)
+            {
+                if (_pongDeadline == 0 && now >= _pingDueAt)
+                {
+                    _pongDeadline = _pingDueAt + (long)_server.Options.PingTimeout.TotalMilliseconds;
+                    sendPing = true;
+                }
+                expired = _pongDeadline != 0 && now >= _pongDeadline;
+            }
+        }
+
+        if (closeTimedOut)
+            CompleteClose();
+        else if (expired)
+            Abort(EngineIoCloseReasons.PingTimeout);
+        else if (sendPing)
+            Send(EngineFrame.PingFrame);
+    }
+
+    private void OnPong()
+    {
+        lock (_gate)
+        {
+            if (_pongDeadline == 0)
+                return;
+            _pongDeadline = 0;
+            _pingDueAt = Environment.TickCount64 + (long)_server.Options.PingInterval.TotalMilliseconds;
+        }
+    }
+
+    // ---- receiving ----
+
+    /// <summary>
+    /// Handles one incoming packet. Returns false when the session is no longer open afterwards, so the transport
+    /// stops reading.
+    /// </summary>
+    internal async ValueTask<bool> ReceiveAsync(ReadOnlyMemory<byte> packet, bool isBinaryFrame)
+    {
+        if (State != SessionState.Open)
+            return false;
+
+        if (isBinaryFrame)
+        {
+            await DeliverAsync(new EngineMessage(packet, isBinary: true)).ConfigureAwait(false);
+            return State == SessionState.Open;
+        }
+
+        if (!EnginePacketDecoder.TryDecodeText(packet.Span, out var decoded))
+        {
+            EngineIoLog.InvalidPacket(_server.Logger, Id);
+            Abort(EngineIoCloseReasons.ParseError);
+            return false;
+        }
+
+        switch (decoded.Type)
+        {
+            case EnginePacketType.Close:
+                Abort(EngineIoCloseReasons.TransportClose, clientClosed: true);
+                return false;
+            case EnginePacketType.Ping:
+                // In v4 only the server pings; a client ping outside an upgrade probe is a protocol violation.
+                EngineIoLog.InvalidHeartbeatDirection(_server.Logger, Id);
+                Abort(EngineIoCloseReasons.TransportError);
+                return false;
+            case EnginePacketType.Pong:
+                OnPong();
+                return true;
+            case EnginePacketType.Message when decoded.IsBase64Binary:
+                if (!EnginePacketDecoder.TryDecodeBase64(packet.Span[decoded.DataOffset..], out var rented, out var length))
+                {
+                    EngineIoLog.InvalidPacket(_server.Logger, Id);
+                    Abort(EngineIoCloseReasons.ParseError);
+                    return false;
+                }
+                try
+                {
+                    await DeliverAsync(new EngineMessage(rented.AsMemory(0, length), isBinary: true)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                }
+                return State == SessionState.Open;
+            case EnginePacketType.Message:
+                await DeliverAsync(new EngineMessage(packet[decoded.DataOffset..], isBinary: false)).ConfigureAwait(false);
+                return State == SessionState.Open;
+            default:
+                // open, upgrade and noop mean nothing here; Node ignores them too.
+                return true;
+        }
+    }
+
+    private async ValueTask DeliverAsync(EngineMessage message)
+    {
+        await _receiveGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (State == SessionState.Open)
+                await _server.Handler.OnMessageAsync(this, message).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineIoLog.HandlerFailed(_server.Logger, Id, ex);
+        }
+        finally
+        {
+            _receiveGate.Release();
+        }
+    }
+
+    internal async ValueTask ConnectAsync()
+    {
+        await _receiveGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _server.Handler.OnConnectedAsync(this).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineIoLog.HandlerFailed(_server.Logger, Id, ex);
+            Abort(EngineIoCloseReasons.ForcedClose);
+        }
+        finally
+        {
+            _receiveGate.Release();
+        }
+    }
+
+    // ---- polling bookkeeping ----
+
+    internal bool TryBeginPoll() => Interlocked.Exchange(ref _pollActive, 1) == 0;
+    internal void EndPoll() => Volatile.Write(ref _pollActive, 0);
+    internal bool TryBeginPost() => Interlocked.Exchange(ref _postActive, 1) == 0;
+    internal void EndPost() => Volatile.Write(ref _postActive, 0);
+
+    /// <summary>Cancelled when long-polling stops being this session's transport (upgrade or close).</summary>
+    internal CancellationToken PollingEnded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                _pollingEnded ??= new CancellationTokenSource();
+                if (_isWebSocket || _state == SessionState.Closed)
+                    _pollingEnded.Cancel();
+                return _pollingEnded.Token;
+            }
+        }
+    }
+
+    /// <summary>Whether a poll should be answered at once with a noop: an upgrade probe succeeded.</summary>
+    internal bool IsProbed => _upgrade == UpgradeState.Probed;
+
+    /// <summary>
+    /// Takes every queued frame for one polling response. Returns false when polling is no longer the transport
+    /// or the session was closed; then nothing is taken.
+    /// </summary>
+    internal bool TryDrainForPoll(List<EngineFrame> into)
+    {
+        lock (_gate)
+        {
+            if (_isWebSocket || _state == SessionState.Closed)
+                return false;
+            while (_outbound.Reader.TryRead(out var frame))
+                into.Add(frame);
+            return true;
+        }
+    }
+
+    // ---- upgrade ----
+
+    internal bool TryBeginUpgrade()
+    {
+        lock (_gate)
+        {
+            if (_state != SessionState.Open || _isWebSocket || _upgrade != UpgradeState.None)
+                return false;
+            _upgrade = UpgradeState.Probing;
+            return true;
+        }
+    }
+
+    internal void MarkProbed()
+    {
+        lock (_gate)
+        {
+            if (_upgrade == UpgradeState.Probing)
+                _upgrade = UpgradeState.Probed;
+        }
+        // A poll waiting right now must end so the client can finish pausing polling.
+        if (Volatile.Read(ref _pollActive) == 1)
+            _outbound.Writer.TryWrite(EngineFrame.NoopFrame);
+    }
+
+    internal void CancelUpgrade()
+    {
+        lock (_gate)
+        {
+            if (_upgrade is UpgradeState.Probing or UpgradeState.Probed)
+                _upgrade = UpgradeState.None;
+        }
+    }
+
+    /// <summary>Switches the session to WebSocket. From here on only the WebSocket writer drains the queue.</summary>
+    internal bool CompleteUpgrade()
+    {
+        CancellationTokenSource? pollingEnded;
+        lock (_gate)
+        {
+            if (_state != SessionState.Open || _upgrade != UpgradeState.Probed)
+                return false;
+            _upgrade = UpgradeState.Upgraded;
+            _isWebSocket = true;
+            pollingEnded = _pollingEnded;
+        }
+        pollingEnded?.Cancel();
+        return true;
+    }
+
+    internal enum SessionState
+    {
+        Open,
+        Closing,
+        Closed,
+    }
+
+    private enum UpgradeState
+    {
+        None,
+        Probing,
+        Probed,
+        Upgraded,
+    }
+}

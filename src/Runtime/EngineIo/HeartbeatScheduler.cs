@@ -1,0 +1,54 @@
+namespace TypedIo.EngineIo;
+
+/// <summary>
+/// One timer for all sessions of a server instead of two per session: each tick sends the pings that are due
+/// and closes sessions whose pong is late. Requests check the same deadlines on arrival, so the tick only bounds
+/// how late a ping goes out, not whether a dead session is noticed.
+/// </summary>
+internal sealed class HeartbeatScheduler : IAsyncDisposable
+{
+    private readonly EngineIoServer _server;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public HeartbeatScheduler(EngineIoServer server)
+    {
+        _server = server;
+        var shortest = Math.Min(server.Options.PingInterval.TotalMilliseconds, server.Options.PingTimeout.TotalMilliseconds);
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(shortest / 10, 10, 500));
+        _loop = Task.Run(() => RunAsync(tick));
+    }
+
+    private async Task RunAsync(TimeSpan tick)
+    {
+        using var timer = new PeriodicTimer(tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var now = Environment.TickCount64;
+                foreach (var session in _server.Sessions)
+                {
+                    try
+                    {
+                        session.CheckHeartbeat(now);
+                    }
+                    catch (Exception ex)
+                    {
+                        EngineIoLog.HeartbeatFailed(_server.Logger, session.Id, ex);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

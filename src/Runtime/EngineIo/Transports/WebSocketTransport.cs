@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+
+namespace TypedIo.EngineIo;
+
+/// <summary>
+/// The WebSocket transport: one reader loop (the request's own task) and one writer loop per connection. Only the
+/// writer sends, so frames never interleave; it drains the session queue without allocating per frame.
+/// </summary>
+internal sealed class WebSocketTransport
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly EngineIoSession _session;
+    private readonly WebSocket _socket;
+    private readonly CancellationTokenSource _readStop = new();
+
+    private WebSocketTransport(EngineIoSession session, WebSocket socket)
+    {
+        _session = session;
+        _socket = socket;
+    }
+
+    /// <summary>Accepts a WebSocket that has no session to join and closes it at once.</summary>
+    public static async Task AcceptAndCloseAsync(HttpContext context)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        try
+        {
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A session opened directly over WebSocket.</summary>
+    public static async Task RunHandshakeAsync(EngineIoSession session, HttpContext context)
+    {
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            session.Abort(EngineIoCloseReasons.TransportError);
+            throw;
+        }
+        using (socket)
+        {
+            await session.ConnectAsync().ConfigureAwait(false);
+            await new WebSocketTransport(session, socket).RunAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// An upgrade from long-polling: <c>2probe</c> → <c>3probe</c>, then <c>5</c> switches the session over. Until
+    /// then the session keeps polling and nothing but the probe answer is sent here.
+    /// </summary>
+    public static async Task RunUpgradeAsync(EngineIoSession session, HttpContext context)
+    {
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            session.CancelUpgrade();
+            throw;
+        }
+        using (socket)
+        {
+            var transport = new WebSocketTransport(session, socket);
+            if (await transport.ProbeAsync().ConfigureAwait(false))
+            {
+                EngineIoLog.Upgraded(session.Server.Logger, session.Id);
+                await transport.RunAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                session.CancelUpgrade();
+                await transport.CloseQuietlyAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> ProbeAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_session.Closed);
+        timeout.CancelAfter(_session.Server.Options.UpgradeTimeout);
+        var buffer = ArrayPool<byte>.Shared.Rent(16);
+        try
+        {
+            var (count, type) = await ReceiveSmallAsync(buffer, timeout.Token).ConfigureAwait(false);
+            if (type != WebSocketMessageType.Text || !buffer.AsSpan(0, count).SequenceEqual("2probe"u8))
+                return false;
+            await _socket.SendAsync(EngineFrame.ProbePongFrame.Bytes, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+            _session.MarkProbed();
+
+            (count, type) = await ReceiveSmallAsync(buffer, timeout.Token).ConfigureAwait(false);
+            return type == WebSocketMessageType.Text && buffer.AsSpan(0, count).SequenceEqual("5"u8) && _session.CompleteUpgrade();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or InvalidDataException)
+        {
+            EngineIoLog.UpgradeFailed(_session.Server.Logger, _session.Id, ex.Message);
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads one short message; anything longer than the buffer counts as not what was expected.</summary>
+    private async Task<(int Count, WebSocketMessageType Type)> ReceiveSmallAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var result = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+        return result.EndOfMessage ? (result.Count, result.MessageType) : (0, WebSocketMessageType.Close);
+    }
+
+    private async Task RunAsync()
+    {
+        var writer = Task.Run(WriteLoopAsync);
+        await ReadLoopAsync().ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var maxSize = _session.Server.Options.MaxHttpBufferSize;
+        var token = _readStop.Token;
+        try
+        {
+            while (_session.State != EngineIoSession.SessionState.Closed)
+            {
+                // Wait for data without holding a buffer, so idle connections cost little memory.
+                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                if (peek.MessageType == WebSocketMessageType.Close)
+                {
+                    _session.Abort(EngineIoCloseReasons.TransportClose);
+                    return;
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent(peek.EndOfMessage ? 1 : 4096);
+                try
+                {
+                    var count = 0;
+                    var type = peek.MessageType;
+                    var endOfMessage = peek.EndOfMessage;
+                    while (!endOfMessage)
+                    {
+                        if (count == buffer.Length)
+                            buffer = Grow(buffer, Math.Min((long)buffer.Length * 2, maxSize + 1L));
+                        var result = await _socket.ReceiveAsync(buffer.AsMemory(count), token).ConfigureAwait(false);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            _session.Abort(EngineIoCloseReasons.TransportClose);
+                            return;
+                        }
+                        count += result.Count;
+                        endOfMessage = result.EndOfMessage;
+                        if (count > maxSize)
+                        {
+                            EngineIoLog.PayloadTooLarge(_session.Server.Logger, _session.Id, maxSize);
+                            _session.Abort(EngineIoCloseReasons.TransportError);
+                            await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+
+                    // While a graceful close drains, the client's packets are ignored but reading goes on.
+                    await _session.ReceiveAsync(buffer.AsMemory(0, count), type == WebSocketMessageType.Binary).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The writer gave up waiting for the client's close frame.
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
+        {
+            EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
+            _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
+        }
+        finally
+        {
+            _session.Abort(EngineIoCloseReasons.TransportClose);
+        }
+    }
+
+    private static byte[] Grow(byte[] buffer, long size)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent((int)size);
+        buffer.AsSpan().CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return bigger;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var outbound = _session.Outbound;
+        try
+        {
+            while (await outbound.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (_session.State != EngineIoSession.SessionState.Closed && outbound.TryRead(out var frame))
+                {
+                    await _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                }
+                if (_session.State == EngineIoSession.SessionState.Closed)
+                    break;
+            }
+            _session.CompleteClose();
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
+            _session.Abort(EngineIoCloseReasons.TransportError);
+        }
+        await CloseQuietlyAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the close handshake and stops reading if the client does not finish it in time.</summary>
+    private async Task CloseQuietlyAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure)
+    {
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                await _socket.CloseOutputAsync(status, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Nothing more to say to a client that is gone.
+        }
+        finally
+        {
+            _readStop.CancelAfter(CloseHandshakeTimeout);
+        }
+    }
+}
