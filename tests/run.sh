@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every TypedIo test: installs what the tests need, builds in Release, runs all test projects,
+# and ends with one line "N passed, M failed". Exit code 0 only when everything passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/artifacts/test-results"
+
+summary() { echo "$1 passed, $2 failed"; }
+die() { echo "error: $*" >&2; summary 0 1; exit 1; }
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
+command -v node >/dev/null || die "Node.js 20 (node) is required for the interop tests"
+command -v npm >/dev/null || die "npm is required for the interop tests"
+
+echo "== npm packages (tests/js, from the committed lockfile)"
+(cd tests/js && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/js"
+
+echo "== build"
+dotnet build TypedIo.sln -c Release -nologo -v quiet -p:RestoreLockedMode=true || die "build failed"
+
+echo "== tests"
+rm -rf "$results"
+dotnet test TypedIo.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+# A crashed or aborted test run may leave no result: count it as a failure rather than hide it.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+summary "$passed" "$failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
