@@ -12,6 +12,7 @@ public sealed class EngineIoSession
 {
     private readonly EngineIoServer _server;
     private readonly object _gate = new();
+    private readonly object _sendGate = new();
     private readonly Channel<EngineFrame> _outbound;
     private readonly CancellationTokenSource _closed = new();
     private readonly SemaphoreSlim _receiveGate = new(1, 1);
@@ -78,10 +79,39 @@ public sealed class EngineIoSession
     /// </summary>
     public bool Send(EngineFrame frame)
     {
-        if (_state != SessionState.Open)
-            return false;
-        if (_outbound.Writer.TryWrite(frame))
-            return true;
+        lock (_sendGate)
+        {
+            if (_state != SessionState.Open)
+                return false;
+            if (_outbound.Writer.TryWrite(frame))
+                return true;
+        }
+        return OnQueueFull();
+    }
+
+    /// <summary>
+    /// Queues several frames as one unit (for example a packet and its binary attachments): no frame of another
+    /// sender comes between them, and either all are queued or none.
+    /// </summary>
+    public bool Send(IReadOnlyList<EngineFrame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        lock (_sendGate)
+        {
+            if (_state != SessionState.Open)
+                return false;
+            if (_outbound.Reader.Count + frames.Count <= _server.Options.MaxQueuedPackets)
+            {
+                for (var i = 0; i < frames.Count; i++)
+                    _outbound.Writer.TryWrite(frames[i]);
+                return true;
+            }
+        }
+        return OnQueueFull();
+    }
+
+    private bool OnQueueFull()
+    {
         if (_state == SessionState.Open)
         {
             EngineIoLog.SendQueueFull(_server.Logger, Id, _server.Options.MaxQueuedPackets);
@@ -97,11 +127,10 @@ public sealed class EngineIoSession
     /// Queues a frame only if the transport can write it right away (nothing else queued, and for long-polling a
     /// request waiting); otherwise drops it. For volatile messages that are worthless late.
     /// </summary>
-    public bool SendVolatile(EngineFrame frame)
-    {
-        var writable = _outbound.Reader.Count == 0 && (_isWebSocket || Volatile.Read(ref _pollActive) == 1);
-        return writable && Send(frame);
-    }
+    public bool SendVolatile(IReadOnlyList<EngineFrame> frames) => IsWritable && Send(frames);
+
+    /// <summary>Whether the transport can write right away: nothing queued, and for long-polling a request waiting.</summary>
+    public bool IsWritable => _outbound.Reader.Count == 0 && (_isWebSocket || Volatile.Read(ref _pollActive) == 1);
 
     /// <summary>
     /// Closes the session from the server side once the queued packets are written (reason

@@ -5,7 +5,7 @@ namespace TypedIo.SocketIo;
 /// <summary>
 /// The Socket.IO wire format: a decoder per connection (binary packets span several Engine.IO messages) and an
 /// encoder whose output is immutable, so one encoded packet can go to any number of sockets. The default is
-/// <see cref="JsonPacketParser"/>; a msgpack parser can take its place.
+/// <c>JsonPacketParser</c>; a msgpack parser can take its place.
 /// </summary>
 public interface IPacketParser
 {
