@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using TypedIo.EngineIo;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// The <see cref="JsonPacketParser"/> decoder of one connection: decodes text packets and collects the binary
+/// attachments that follow a BINARY_EVENT or BINARY_ACK. Never throws for any input.
+/// </summary>
+internal sealed class JsonPacketDecoder : IPacketDecoder
+{
+    private readonly JsonDocumentOptions _documentOptions;
+    private readonly int _maxAttachments;
+
+    private PacketHeader _pending;
+    private JsonElement? _pendingData;
+    private byte[][]? _attachments;
+    private int _received;
+    private bool _failed;
+
+    public JsonPacketDecoder(JsonPacketParserOptions options)
+    {
+        _documentOptions = new JsonDocumentOptions { MaxDepth = options.MaxDepth };
+        _maxAttachments = options.MaxAttachments;
+    }
+
+    /// <inheritdoc />
+    public PacketDecodeStatus Decode(EngineMessage message, out SocketPacket? packet, out string? error)
+    {
+        packet = null;
+        if (_failed)
+        {
+            error = "decoder already failed";
+            return PacketDecodeStatus.Error;
+        }
+
+        var status = message.IsBinary
+            ? DecodeAttachment(message.Data.Span, out packet, out error)
+            : DecodeText(message.Data, out packet, out error);
+        _failed = status == PacketDecodeStatus.Error;
+        return status;
+    }
+
+    private PacketDecodeStatus DecodeText(ReadOnlyMemory<byte> text, out SocketPacket? packet, out string? error)
+    {
+        packet = null;
+        if (_attachments is not null)
+        {
+            error = "text packet while binary attachments were expected";
+            return PacketDecodeStatus.Error;
+        }
+
+        var span = text.Span;
+        if (!Utf8.IsValid(span))
+        {
+            error = "invalid UTF-8";
+            return PacketDecodeStatus.Error;
+        }
+
+        if (!PacketHeader.TryRead(span, _maxAttachments, out var header, out error))
+            return PacketDecodeStatus.Error;
+
+        JsonElement? data = null;
+        if (header.PayloadOffset < span.Length)
+        {
+            if (!TryParseJson(text[header.PayloadOffset..], out var payload))
+            {
+                error = "invalid JSON payload";
+                return PacketDecodeStatus.Error;
+            }
+            error = PayloadRules.Check(header.Type, payload);
+            if (error is not null)
+                return PacketDecodeStatus.Error;
+            data = payload;
+        }
+        else if (!PayloadRules.AllowsNoPayload(header.Type))
+        {
+            error = "payload required";
+            return PacketDecodeStatus.Error;
+        }
+
+        if (header.Type is not (SocketPacketType.BinaryEvent or SocketPacketType.BinaryAck))
+        {
+            packet = new SocketPacket { Type = header.Type, Namespace = header.Namespace, Id = header.Id, Data = data };
+            return PacketDecodeStatus.Packet;
+        }
+
+        // Checked now rather than after the attachments arrive, so a bad packet buffers nothing.
+        if (!PlaceholderValidator.AreValid(data!.Value, header.AttachmentCount))
+        {
+            error = "illegal attachments";
+            return PacketDecodeStatus.Error;
+        }
+
+        if (header.AttachmentCount == 0)
+        {
+            packet = new SocketPacket { Type = header.Type, Namespace = header.Namespace, Id = header.Id, Data = data };
+            return PacketDecodeStatus.Packet;
+        }
+
+        _pending = header;
+        _pendingData = data;
+        _attachments = new byte[header.AttachmentCount][];
+        _received = 0;
+        return PacketDecodeStatus.NeedMore;
+    }
+
+    private PacketDecodeStatus DecodeAttachment(ReadOnlySpan<byte> data, out SocketPacket? packet, out string? error)
+    {
+        packet = null;
+        if (_attachments is null)
+        {
+            error = "binary message without a binary packet";
+            return PacketDecodeStatus.Error;
+        }
+
+        // The message memory is only valid during this call.
+        _attachments[_received++] = data.ToArray();
+        error = null;
+        if (_received < _attachments.Length)
+            return PacketDecodeStatus.NeedMore;
+
+        packet = new SocketPacket
+        {
+            Type = _pending.Type,
+            Namespace = _pending.Namespace,
+            Id = _pending.Id,
+            Data = _pendingData,
+            Attachments = _attachments,
+        };
+        _pending = default;
+        _pendingData = null;
+        _attachments = null;
+        _received = 0;
+        return PacketDecodeStatus.Packet;
+    }
+
+    private bool TryParseJson(ReadOnlyMemory<byte> json, out JsonElement element)
+    {
+        try
+        {
+            // Parse does not copy the message memory; Clone gives the packet JSON of its own.
+            using var document = JsonDocument.Parse(json, _documentOptions);
+            element = document.RootElement.Clone();
+            return true;
+        }
+        catch (JsonException)
+        {
+            element = default;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TypedIo.EngineIo;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// Encodes Socket.IO packets for <see cref="JsonPacketParser"/>: the JSON is written first (which reveals the
+/// attachments), then the header and the JSON are copied into one array that becomes the text frame.
+/// </summary>
+internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions, JsonWriterOptions writerOptions)
+{
+    public EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId)
+    {
+        CheckNamespace(nsp);
+        ArgumentNullException.ThrowIfNull(eventName);
+        if (ackId is { } id)
+            CheckAckId(id);
+
+        var buffer = PacketJsonBuffer.Rent();
+        try
+        {
+            var writer = buffer.GetWriter(writerOptions);
+            using (AttachmentContext.Collect(buffer.Attachments))
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(eventName);
+                WriteValues(writer, args);
+                writer.WriteEndArray();
+                writer.Flush();
+            }
+            var type = buffer.Attachments.Count == 0 ? SocketPacketType.Event : SocketPacketType.BinaryEvent;
+            return Build(type, nsp, ackId, buffer);
+        }
+        finally
+        {
+            PacketJsonBuffer.Return(buffer);
+        }
+    }
+
+    public EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args)
+    {
+        CheckNamespace(nsp);
+        CheckAckId(ackId);
+
+        var buffer = PacketJsonBuffer.Rent();
+        try
+        {
+            var writer = buffer.GetWriter(writerOptions);
+            using (AttachmentContext.Collect(buffer.Attachments))
+            {
+                writer.WriteStartArray();
+                WriteValues(writer, args);
+                writer.WriteEndArray();
+                writer.Flush();
+            }
+            var type = buffer.Attachments.Count == 0 ? SocketPacketType.Ack : SocketPacketType.BinaryAck;
+            return Build(type, nsp, ackId, buffer);
+        }
+        finally
+        {
+            PacketJsonBuffer.Return(buffer);
+        }
+    }
+
+    public EncodedPacket EncodeConnect(string nsp, object? data)
+    {
+        CheckNamespace(nsp);
+        if (data is null)
+            return Single(BuildText(SocketPacketType.Connect, 0, nsp, null, default));
+
+        var buffer = PacketJsonBuffer.Rent();
+        try
+        {
+            var writer = buffer.GetWriter(writerOptions);
+            using (AttachmentContext.Collect(null))
+            {
+                WriteValue(writer, data);
+                writer.Flush();
+            }
+            return Single(BuildText(SocketPacketType.Connect, 0, nsp, null, buffer.WrittenJson));
+        }
+        finally
+        {
+            PacketJsonBuffer.Return(buffer);
+        }
+    }
+
+    public EncodedPacket EncodeConnectError(string nsp, string message, object? data)
+    {
+        CheckNamespace(nsp);
+        ArgumentNullException.ThrowIfNull(message);
+
+        var buffer = PacketJsonBuffer.Rent();
+        try
+        {
+            var writer = buffer.GetWriter(writerOptions);
+            using (AttachmentContext.Collect(null))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("message"u8, message);
+                if (data is not null)
+                {
+                    writer.WritePropertyName("data"u8);
+                    WriteValue(writer, data);
+                }
+                writer.WriteEndObject();
+                writer.Flush();
+            }
+            return Single(BuildText(SocketPacketType.ConnectError, 0, nsp, null, buffer.WrittenJson));
+        }
+        finally
+        {
+            PacketJsonBuffer.Return(buffer);
+        }
+    }
+
+    public EncodedPacket EncodeDisconnect(string nsp)
+    {
+        CheckNamespace(nsp);
+        return Single(BuildText(SocketPacketType.Disconnect, 0, nsp, null, default));
+    }
+
+    private void WriteValues(Utf8JsonWriter writer, ReadOnlySpan<object?> values)
+    {
+        foreach (var value in values)
+            WriteValue(writer, value);
+    }
+
+    private void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonElement element:
+                element.WriteTo(writer);
+                break;
+            case JsonDocument document:
+                document.RootElement.WriteTo(writer);
+                break;
+            case JsonNode node:
+                // With the options, binary values inside the node go through the placeholder converters.
+                node.WriteTo(writer, serializerOptions);
+                break;
+            default:
+                JsonSerializer.Serialize(writer, value, serializerOptions.GetTypeInfo(value.GetType()));
+                break;
+        }
+    }
+
+    private static EncodedPacket Build(SocketPacketType type, string nsp, long? ackId, PacketJsonBuffer buffer)
+    {
+        var attachments = buffer.Attachments;
+        var frames = new EngineFrame[1 + attachments.Count];
+        frames[0] = BuildText(type, attachments.Count, nsp, ackId, buffer.WrittenJson);
+        for (var i = 0; i < attachments.Count; i++)
+            frames[i + 1] = EngineFrame.Binary(attachments[i]);
+        return new EncodedPacket(frames);
+    }
+
+    private static EncodedPacket Single(EngineFrame frame) => new([frame]);
+
+    private static EngineFrame BuildText(SocketPacketType type, int attachmentCount, string nsp, long? ackId, ReadOnlySpan<byte> json)
+    {
+        var isBinary = type is SocketPacketType.BinaryEvent or SocketPacketType.BinaryAck;
+        var hasNamespace = nsp != PacketHeader.DefaultNamespace;
+        var length = 2
+            + (isBinary ? CountDigits(attachmentCount) + 1 : 0)
+            + (hasNamespace ? Encoding.UTF8.GetByteCount(nsp) + 1 : 0)
+            + (ackId is { } id ? CountDigits(id) : 0)
+            + json.Length;
+
+        var bytes = new byte[length];
+        bytes[0] = (byte)'4'; // Engine.IO message
+        bytes[1] = (byte)('0' + (int)type);
+        var position = 2;
+        if (isBinary)
+        {
+            attachmentCount.TryFormat(bytes.AsSpan(position), out var written, default, CultureInfo.InvariantCulture);
+            position += written;
+            bytes[position++] = (byte)'-';
+        }
+        if (hasNamespace)
+        {
+            position += Encoding.UTF8.GetBytes(nsp, bytes.AsSpan(position));
+            bytes[position++] = (byte)',';
+        }
+        if (ackId is { } ack)
+        {
+            ack.TryFormat(bytes.AsSpan(position), out var written, default, CultureInfo.InvariantCulture);
+            position += written;
+        }
+        json.CopyTo(bytes.AsSpan(position));
+        return EngineFrame.FromEncodedText(bytes);
+    }
+
+    private static int CountDigits(long value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+        return digits;
+    }
+
+    private static void CheckNamespace(string nsp)
+    {
+        ArgumentNullException.ThrowIfNull(nsp);
+        if (nsp.Length == 0 || nsp[0] != '/' || nsp.Contains(','))
+            throw new ArgumentException("A namespace starts with '/' and contains no ','.", nameof(nsp));
+    }
+
+    private static void CheckAckId(long ackId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ackId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ackId, PacketHeader.MaxAckId);
+    }
+}
