@@ -33,7 +33,7 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     public JsonElement this[int index] => (uint)index < (uint)Count ? _array[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>Argument <paramref name="index"/> as a node, with binary values as byte arrays.</summary>
-    public JsonNode? GetNode(int index) => BinaryPlaceholders.ToNode(this[index], Attachments);
+    public JsonNode? GetNode(int index) => PacketData.ToNode(this[index], Attachments);
 
     /// <summary>Every argument as a node (binary included): ready to be emitted again unchanged.</summary>
     public object?[] ToEmitArgs()

@@ -16,10 +16,11 @@ public sealed class SocketIoOptions
     public EngineIoOptions EngineIo { get; set; } = new();
 
     /// <summary>
-    /// How event arguments are serialized. Default: camelCase property names, as JavaScript clients expect.
-    /// Native AOT apps set a <see cref="JsonSerializerOptions.TypeInfoResolver"/> with their source-generated context.
+    /// How event arguments are serialized. Default (null): camelCase property names, as JavaScript clients expect.
+    /// Native AOT apps set options whose <see cref="JsonSerializerOptions.TypeInfoResolver"/> is their
+    /// source-generated context.
     /// </summary>
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+    public JsonSerializerOptions? JsonSerializerOptions { get; set; }
 
     /// <summary>Largest number of binary attachments one packet may declare. Default 10.</summary>
     public int MaxAttachments { get; set; } = 10;
@@ -39,7 +40,6 @@ public sealed class SocketIoOptions
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout));
         if (MaxAttachments < 0) throw new ArgumentOutOfRangeException(nameof(MaxAttachments));
         if (MaxJsonDepth <= 0) throw new ArgumentOutOfRangeException(nameof(MaxJsonDepth));
-        ArgumentNullException.ThrowIfNull(JsonSerializerOptions);
         ArgumentNullException.ThrowIfNull(EngineIo);
         EngineIo.Validate();
     }

@@ -35,7 +35,7 @@ public sealed class SocketIoServer : IEngineIoHandler
         Options = options;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedIo.SocketIo");
         TimeProvider = timeProvider ?? TimeProvider.System;
-        Parser = options.Parser ?? new JsonPacketParser(options.JsonSerializerOptions, options.MaxAttachments, options.MaxJsonDepth);
+        Parser = options.Parser ?? new JsonPacketParser(options.JsonSerializerOptions, new JsonPacketParserOptions { MaxAttachments = options.MaxAttachments, MaxDepth = options.MaxJsonDepth });
         _scopes = services?.GetService<IServiceScopeFactory>();
         Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider);
         Of("/");
