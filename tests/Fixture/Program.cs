@@ -1,4 +1,3 @@
-using TypedIo.EngineIo;
 using TypedIo.Fixture;
 
 var arguments = FixtureArguments.Parse(args);
@@ -13,18 +12,14 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 builder.Services.AddCors(cors =>
 {
-    cors.AddPolicy("official", policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod());
-    if (arguments.Cors is { } origin)
-    {
-        cors.AddPolicy("fixture", policy =>
-        {
-            if (origin == "*")
-                policy.AllowAnyOrigin();
-            else
-                policy.WithOrigins(origin).AllowCredentials();
-            policy.AllowAnyHeader().AllowAnyMethod();
-        });
-    }
+    cors.AddPolicy("any", policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod());
+    if (arguments.Cors is { } origin && origin != "*")
+        cors.AddPolicy("origin", policy => policy.WithOrigins(origin).AllowCredentials().AllowAnyHeader().AllowAnyMethod());
+});
+builder.Services.AddTypedIo(options =>
+{
+    if (arguments.IsOfficial)
+        OfficialProfile.ConfigureSocketIo(options);
 });
 
 var app = builder.Build();
@@ -32,7 +27,14 @@ app.UseCors();
 
 if (arguments.IsOfficial)
 {
-    app.MapEngineIo("/engine.io", new EngineIoEchoHandler(), OfficialProfile.Configure).RequireCors("official");
+    app.MapEngineIo("/engine.io", new EngineIoEchoHandler(), OfficialProfile.ConfigureEngine).RequireCors("any");
+    app.MapTypedIo(OfficialProfile.MapNamespaces).RequireCors("any");
+}
+else
+{
+    var endpoint = app.MapTypedIo(DefaultProfile.MapNamespaces);
+    if (arguments.Cors is { } origin)
+        endpoint.RequireCors(origin == "*" ? "any" : "origin");
 }
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// A namespace: its sockets, rooms (through its adapter), connection middleware and connection handlers.
+/// Broadcasting from here includes every socket of the namespace.
+/// </summary>
+/// <example>
+/// <code>
+/// var chat = io.Of("/chat");
+/// chat.Use(async (socket, next) => { if (socket.User.Identity?.IsAuthenticated != true) throw new SocketConnectException("unauthorized"); await next(); });
+/// chat.OnConnection(socket => socket.On("say", e => chat.EmitAsync("said", e.Args.ToEmitArgs())));
+/// </code>
+/// </example>
+public sealed class Namespace
+{
+    private readonly ConcurrentDictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private ImmutableArray<ConnectionMiddleware> _middleware = [];
+    private ImmutableArray<EventMiddleware> _eventMiddleware = [];
+    private ImmutableArray<Func<Socket, ValueTask>> _connectionHandlers = [];
+
+    internal Namespace(SocketIoServer server, string name, ParentNamespace? parent = null)
+    {
+        Server = server;
+        Name = name;
+        Parent = parent;
+        Adapter = server.CreateAdapter(this);
+    }
+
+    /// <summary>The namespace name, such as <c>/</c> or <c>/admin</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The server.</summary>
+    public SocketIoServer Server { get; }
+
+    /// <summary>The adapter keeping this namespace's rooms.</summary>
+    public SocketAdapter Adapter { get; }
+
+    /// <summary>The dynamic namespace this one was created by, if any.</summary>
+    public ParentNamespace? Parent { get; }
+
+    /// <summary>Number of connected sockets.</summary>
+    public int SocketCount => _sockets.Count;
+
+    /// <summary>The ids of the connected sockets.</summary>
+    public ICollection<string> SocketIds => _sockets.Keys;
+
+    /// <summary>The connected sockets.</summary>
+    public ICollection<Socket> ConnectedSockets => _sockets.Values;
+
+    /// <summary>Finds a connected socket by id.</summary>
+    public bool TryGetSocket(string id, [NotNullWhen(true)] out Socket? socket) => _sockets.TryGetValue(id, out socket);
+
+    /// <summary>Adds connection middleware: it runs, in order of addition, before a socket joins.</summary>
+    public Namespace Use(ConnectionMiddleware middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_gate)
+            _middleware = _middleware.Add(middleware);
+        return this;
+    }
+
+    /// <summary>Adds event middleware that runs for every event of every socket of this namespace.</summary>
+    public Namespace UseForEvents(EventMiddleware middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_gate)
+            _eventMiddleware = _eventMiddleware.Add(middleware);
+        return this;
+    }
+
+    /// <summary>Runs <paramref name="handler"/> for each socket that joins, after the CONNECT reply was sent.</summary>
+    public Namespace OnConnection(Func<Socket, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+            _connectionHandlers = _connectionHandlers.Add(handler);
+        return this;
+    }
+
+    /// <summary>Runs <paramref name="handler"/> for each socket that joins.</summary>
+    public Namespace OnConnection(Action<Socket> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return OnConnection(socket =>
+        {
+            handler(socket);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Every socket of the namespace.</summary>
+    public BroadcastOperator All => new(this, BroadcastOptions.All);
+
+    /// <summary>The sockets in <paramref name="room"/>.</summary>
+    public BroadcastOperator To(string room) => All.To(room);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public BroadcastOperator In(string room) => All.To(room);
+
+    /// <summary>Every socket except those in <paramref name="room"/>.</summary>
+    public BroadcastOperator Except(string room) => All.Except(room);
+
+    /// <summary>Only sockets on this server node.</summary>
+    public BroadcastOperator Local => All.Local;
+
+    /// <summary>Dropped for sockets that cannot take it right away.</summary>
+    public BroadcastOperator Volatile => All.Volatile;
+
+    /// <summary>Emits to every socket of the namespace.</summary>
+    public ValueTask EmitAsync(string eventName, params object?[] args) => All.EmitAsync(eventName, args);
+
+    /// <summary>Disconnects every socket (and closes their connections when <paramref name="close"/>).</summary>
+    public void DisconnectSockets(bool close = false) => All.DisconnectSockets(close);
+
+    internal ImmutableArray<EventMiddleware> EventMiddleware => Parent is null ? _eventMiddleware : Parent.EventMiddleware.AddRange(_eventMiddleware);
+
+    internal IReadOnlyList<EventMiddleware> CombineEventMiddleware(ImmutableArray<EventMiddleware> socketMiddleware)
+    {
+        var shared = EventMiddleware;
+        return shared.IsEmpty ? socketMiddleware : shared.AddRange(socketMiddleware);
+    }
+
+    internal IReadOnlyList<ConnectionMiddleware> ConnectionMiddleware =>
+        Parent is null ? _middleware : Parent.ConnectionMiddleware.AddRange(_middleware);
+
+    internal void Add(Socket socket) => _sockets[socket.Id] = socket;
+
+    internal void Remove(Socket socket)
+    {
+        if (_sockets.TryRemove(new KeyValuePair<string, Socket>(socket.Id, socket)) && _sockets.IsEmpty && Parent is not null)
+            Server.OnChildNamespaceEmpty(this);
+    }
+
+    /// <summary>Runs the connection handlers; each starts synchronously, none is awaited by the receive path.</summary>
+    internal void RaiseConnection(Socket socket)
+    {
+        if (Parent is not null)
+            Parent.RaiseConnection(socket);
+        foreach (var handler in _connectionHandlers)
+            _ = RunHandlerAsync(handler, socket);
+    }
+
+    internal async Task RunHandlerAsync(Func<Socket, ValueTask> handler, Socket socket)
+    {
+        try
+        {
+            await handler(socket).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.HandlerFailed(Server.Logger, socket.Id, "connection", ex);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// An immutable description of a broadcast: each method returns a new operator. The packet is encoded once and
+/// the same bytes go to every recipient.
+/// </summary>
+/// <example>
+/// <code>
+/// await io.Of("/").To("room1").Except("room2").EmitAsync("news", item);
+/// await socket.Broadcast.EmitAsync("joined", socket.Id);   // everyone but the sender
+/// </code>
+/// </example>
+public sealed class BroadcastOperator
+{
+    private readonly Namespace _namespace;
+    private readonly BroadcastOptions _options;
+
+    internal BroadcastOperator(Namespace nsp, BroadcastOptions options)
+    {
+        _namespace = nsp;
+        _options = options;
+    }
+
+    /// <summary>Targets the sockets in <paramref name="room"/> (added to the rooms already targeted).</summary>
+    public BroadcastOperator To(string room) => With(_options with { Rooms = _options.Rooms.Add(room) });
+
+    /// <summary>Targets the sockets in any of <paramref name="rooms"/>.</summary>
+    public BroadcastOperator To(IEnumerable<string> rooms) => With(_options with { Rooms = _options.Rooms.Union(rooms) });
+
+    /// <summary>Same as <see cref="To(string)"/>.</summary>
+    public BroadcastOperator In(string room) => To(room);
+
+    /// <summary>Excludes the sockets in <paramref name="room"/>.</summary>
+    public BroadcastOperator Except(string room) => With(_options with { Except = _options.Except.Add(room) });
+
+    /// <summary>Excludes the sockets in any of <paramref name="rooms"/>.</summary>
+    public BroadcastOperator Except(IEnumerable<string> rooms) => With(_options with { Except = _options.Except.Union(rooms) });
+
+    /// <summary>Only sockets on this server node.</summary>
+    public BroadcastOperator Local => With(_options with { Flags = _options.Flags | BroadcastFlags.Local });
+
+    /// <summary>Dropped for sockets that cannot take it right away.</summary>
+    public BroadcastOperator Volatile => With(_options with { Flags = _options.Flags | BroadcastFlags.Volatile });
+
+    /// <summary>Whether to compress (recorded for transports that support it).</summary>
+    public BroadcastOperator Compress(bool compress) =>
+        With(_options with { Flags = compress ? _options.Flags & ~BroadcastFlags.NoCompress : _options.Flags | BroadcastFlags.NoCompress });
+
+    /// <summary>Who this operator targets.</summary>
+    public BroadcastOptions Options => _options;
+
+    /// <summary>Emits <paramref name="eventName"/> with <paramref name="args"/> to every targeted socket.</summary>
+    public ValueTask EmitAsync(string eventName, params object?[] args)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        var packet = _namespace.Server.Parser.EncodeEvent(_namespace.Name, eventName, args);
+        return _namespace.Adapter.BroadcastAsync(packet, _options);
+    }
+
+    /// <summary>The ids of the targeted sockets.</summary>
+    public IReadOnlySet<string> SocketIds()
+    {
+        var ids = _namespace.Adapter.Sockets(_options.Rooms);
+        if (_options.Except.Count == 0)
+            return ids;
+        var excluded = _namespace.Adapter.Sockets(_options.Except);
+        var result = new HashSet<string>(ids, StringComparer.Ordinal);
+        result.ExceptWith(excluded);
+        return result;
+    }
+
+    /// <summary>The targeted sockets of this node.</summary>
+    public IReadOnlyList<Socket> Sockets()
+    {
+        var result = new List<Socket>();
+        foreach (var id in SocketIds())
+        {
+            if (_namespace.TryGetSocket(id, out var socket))
+                result.Add(socket);
+        }
+        return result;
+    }
+
+    /// <summary>Makes the targeted sockets join <paramref name="room"/>.</summary>
+    public void SocketsJoin(string room)
+    {
+        foreach (var socket in Sockets())
+            socket.Join(room);
+    }
+
+    /// <summary>Makes the targeted sockets leave <paramref name="room"/>.</summary>
+    public void SocketsLeave(string room)
+    {
+        foreach (var socket in Sockets())
+            socket.Leave(room);
+    }
+
+    /// <summary>Disconnects the targeted sockets (and closes their connections when <paramref name="close"/>).</summary>
+    public void DisconnectSockets(bool close = false)
+    {
+        foreach (var socket in Sockets())
+            socket.Disconnect(close);
+    }
+
+    private BroadcastOperator With(BroadcastOptions options) => new(_namespace, options);
+}

@@ -1,0 +1,162 @@
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// The default adapter: rooms in memory, broadcasts to local sockets. A broadcast is encoded once by the caller;
+/// the same frames are queued to every recipient.
+/// </summary>
+public sealed class InMemoryAdapter : SocketAdapter
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _socketRooms = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
+    public InMemoryAdapter(Namespace nsp)
+        : base(nsp)
+    {
+    }
+
+    /// <inheritdoc />
+    public override void AddAll(string id, IEnumerable<string> rooms)
+    {
+        List<(string Room, bool Created)>? changes = null;
+        lock (_gate)
+        {
+            if (!_socketRooms.TryGetValue(id, out var own))
+                _socketRooms[id] = own = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var room in rooms)
+            {
+                if (!own.Add(room))
+                    continue;
+                var created = false;
+                if (!_rooms.TryGetValue(room, out var members))
+                {
+                    _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                    created = true;
+                }
+                members.Add(id);
+                (changes ??= []).Add((room, created));
+            }
+        }
+        if (changes is null)
+            return;
+        foreach (var (room, created) in changes)
+        {
+            if (created)
+                OnRoomCreated(room);
+            OnJoined(room, id);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Delete(string id, string room)
+    {
+        bool left, deleted = false;
+        lock (_gate)
+        {
+            left = _socketRooms.TryGetValue(id, out var own) && own.Remove(room);
+            if (left && _rooms.TryGetValue(room, out var members))
+            {
+                members.Remove(id);
+                if (members.Count == 0)
+                {
+                    _rooms.Remove(room);
+                    deleted = true;
+                }
+            }
+        }
+        if (deleted)
+            OnRoomDeleted(room);
+        if (left)
+            OnLeft(room, id);
+    }
+
+    /// <inheritdoc />
+    public override void DeleteAll(string id)
+    {
+        List<(string Room, bool Deleted)> changes = [];
+        lock (_gate)
+        {
+            if (!_socketRooms.Remove(id, out var own))
+                return;
+            foreach (var room in own)
+            {
+                var deleted = false;
+                if (_rooms.TryGetValue(room, out var members))
+                {
+                    members.Remove(id);
+                    if (members.Count == 0)
+                    {
+                        _rooms.Remove(room);
+                        deleted = true;
+                    }
+                }
+                changes.Add((room, deleted));
+            }
+        }
+        foreach (var (room, deleted) in changes)
+        {
+            if (deleted)
+                OnRoomDeleted(room);
+            OnLeft(room, id);
+        }
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> SocketRooms(string id)
+    {
+        lock (_gate)
+            return _socketRooms.TryGetValue(id, out var own) ? new HashSet<string>(own, StringComparer.Ordinal) : new HashSet<string>();
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> Sockets(IReadOnlySet<string> rooms)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        if (rooms.Count == 0)
+        {
+            foreach (var id in Namespace.SocketIds)
+                result.Add(id);
+            return result;
+        }
+        lock (_gate)
+        {
+            foreach (var room in rooms)
+            {
+                if (_rooms.TryGetValue(room, out var members))
+                    result.UnionWith(members);
+            }
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask BroadcastAsync(EncodedPacket packet, BroadcastOptions options)
+    {
+        var isVolatile = (options.Flags & BroadcastFlags.Volatile) != 0;
+        if (options.Rooms.Count == 0 && options.Except.Count == 0)
+        {
+            foreach (var socket in Namespace.ConnectedSockets)
+                socket.Write(packet, isVolatile);
+            return ValueTask.CompletedTask;
+        }
+
+        var excluded = options.Except.Count == 0 ? null : Sockets(options.Except);
+        if (options.Rooms.Count == 0)
+        {
+            foreach (var socket in Namespace.ConnectedSockets)
+            {
+                if (excluded is null || !excluded.Contains(socket.Id))
+                    socket.Write(packet, isVolatile);
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        foreach (var id in Sockets(options.Rooms))
+        {
+            if ((excluded is null || !excluded.Contains(id)) && Namespace.TryGetSocket(id, out var socket))
+                socket.Write(packet, isVolatile);
+        }
+        return ValueTask.CompletedTask;
+    }
+}

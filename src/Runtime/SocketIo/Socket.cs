@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TypedIo.EngineIo;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// A client's presence in one namespace (Node's server-side <c>Socket</c>). One Engine.IO connection can carry
+/// sockets of several namespaces. Thread-safe: handlers of one socket may run concurrently.
+/// </summary>
+public sealed class Socket
+{
+    private readonly SocketIoClient _client;
+    private readonly SocketEventHandlers _handlers = new();
+    private readonly PendingAcks _acks = new();
+    private readonly object _gate = new();
+    private ImmutableArray<EventMiddleware> _middleware = [];
+    private int _connected;
+    private int _closed;
+
+    internal Socket(Namespace nsp, SocketIoClient client, JsonElement auth)
+    {
+        Namespace = nsp;
+        _client = client;
+        Id = EngineIo.SessionId.Create();
+        Handshake = new SocketHandshake(client.Session.Handshake, auth);
+    }
+
+    /// <summary>The socket id: random, distinct from the Engine.IO session id, and the name of its own room.</summary>
+    public string Id { get; }
+
+    /// <summary>The namespace this socket belongs to.</summary>
+    public Namespace Namespace { get; }
+
+    /// <summary>The handshake: headers, query, auth payload, address, time.</summary>
+    public SocketHandshake Handshake { get; }
+
+    /// <summary>The user from ASP.NET Core authentication of the handshake request.</summary>
+    public ClaimsPrincipal User => Handshake.User;
+
+    /// <summary>The underlying Engine.IO session (shared by this connection's sockets of other namespaces).</summary>
+    public EngineIoSession Connection => _client.Session;
+
+    /// <summary>Whether the socket is connected to its namespace.</summary>
+    public bool Connected => Volatile.Read(ref _connected) == 1;
+
+    /// <summary>Free-form per-socket state.</summary>
+    public ConcurrentDictionary<string, object?> Data { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The rooms this socket is in, its own id room included.</summary>
+    public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
+
+    /// <summary>Services of the scope created for this socket; disposed when it disconnects.</summary>
+    public IServiceProvider? Services { get; internal set; }
+
+    internal SocketIoClient Client => _client;
+
+    /// <summary>Raised while the socket is disconnecting, before it leaves its rooms, with the reason.</summary>
+    public event Action<Socket, string>? Disconnecting;
+
+    /// <summary>Raised once the socket has disconnected, with the reason.</summary>
+    public event Action<Socket, string>? Disconnected;
+
+    // ---- listening ----
+
+    /// <summary>Handles <paramref name="eventName"/>.</summary>
+    public Socket On(string eventName, Func<SocketEvent, ValueTask> handler)
+    {
+        _handlers.Add(eventName, handler, once: false);
+        return this;
+    }
+
+    /// <summary>Handles <paramref name="eventName"/> with a synchronous handler.</summary>
+    public Socket On(string eventName, Action<SocketEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return On(eventName, SocketEventHandlers.Wrap(handler));
+    }
+
+    /// <summary>Handles the next <paramref name="eventName"/> only.</summary>
+    public Socket Once(string eventName, Func<SocketEvent, ValueTask> handler)
+    {
+        _handlers.Add(eventName, handler, once: true);
+        return this;
+    }
+
+    /// <summary>Removes <paramref name="handler"/>, or every handler of <paramref name="eventName"/> when null.</summary>
+    public Socket Off(string eventName, Func<SocketEvent, ValueTask>? handler = null)
+    {
+        _handlers.Remove(eventName, handler);
+        return this;
+    }
+
+    /// <summary>Handles every incoming event, after the event middleware and before the event's own handlers.</summary>
+    public Socket OnAny(Func<SocketEvent, ValueTask> handler)
+    {
+        _handlers.AddAny(handler, prepend: false);
+        return this;
+    }
+
+    /// <summary>Like <see cref="OnAny"/>, but runs before the catch-all handlers added so far.</summary>
+    public Socket PrependAny(Func<SocketEvent, ValueTask> handler)
+    {
+        _handlers.AddAny(handler, prepend: true);
+        return this;
+    }
+
+    /// <summary>Removes a catch-all handler, or all of them when null.</summary>
+    public Socket OffAny(Func<SocketEvent, ValueTask>? handler = null)
+    {
+        _handlers.RemoveAny(handler);
+        return this;
+    }
+
+    /// <summary>Observes every event this socket emits (name and arguments).</summary>
+    public Socket OnAnyOutgoing(Action<string, IReadOnlyList<object?>> listener)
+    {
+        _handlers.AddAnyOutgoing(listener);
+        return this;
+    }
+
+    /// <summary>Removes an outgoing observer, or all of them when null.</summary>
+    public Socket OffAnyOutgoing(Action<string, IReadOnlyList<object?>>? listener = null)
+    {
+        _handlers.RemoveAnyOutgoing(listener);
+        return this;
+    }
+
+    /// <summary>Adds an event middleware (runs for every incoming event, in order of addition).</summary>
+    public Socket Use(EventMiddleware middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_gate)
+            _middleware = _middleware.Add(middleware);
+        return this;
+    }
+
+    // ---- emitting ----
+
+    /// <summary>Emits <paramref name="eventName"/> to this client.</summary>
+    public ValueTask EmitAsync(string eventName, params object?[] args)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        _handlers.NotifyOutgoing(eventName, args);
+        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: false);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Emits <paramref name="eventName"/> only if the transport can take it right away.</summary>
+    public ValueTask EmitVolatileAsync(string eventName, params object?[] args)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        _handlers.NotifyOutgoing(eventName, args);
+        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: true);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Emits <paramref name="eventName"/> and waits for the client's ack. Throws
+    /// <see cref="SocketAckTimeoutException"/> after <paramref name="timeout"/> (when given) and
+    /// <see cref="SocketDisconnectedException"/> if the socket disconnects first.
+    /// </summary>
+    public Task<SocketArgs> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        if (!Connected)
+            return Task.FromException<SocketArgs>(new SocketDisconnectedException(SocketDisconnectReasons.ServerNamespaceDisconnect));
+        var (id, task) = _acks.Register(eventName, timeout, Namespace.Server.TimeProvider, cancellationToken);
+        _handlers.NotifyOutgoing(eventName, args);
+        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false);
+        return task;
+    }
+
+    internal void SendAck(long id, object?[] args)
+    {
+        if (Connected)
+            Write(Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args), isVolatile: false);
+    }
+
+    internal void Write(EncodedPacket packet, bool isVolatile)
+    {
+        if (isVolatile)
+            _client.Session.SendVolatile(packet.Frames);
+        else
+            _client.Session.Send(packet.Frames);
+    }
+
+    // ---- rooms and broadcasting ----
+
+    /// <summary>Joins <paramref name="room"/>.</summary>
+    public void Join(string room) => Join([room]);
+
+    /// <summary>Joins every room of <paramref name="rooms"/>.</summary>
+    public void Join(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        if (Connected)
+            Namespace.Adapter.AddAll(Id, rooms);
+    }
+
+    /// <summary>Leaves <paramref name="room"/>.</summary>
+    public void Leave(string room) => Namespace.Adapter.Delete(Id, room);
+
+    /// <summary>Every other socket of the namespace (this one excluded).</summary>
+    public BroadcastOperator Broadcast => new(Namespace, BroadcastOptions.All with { Except = [Id] });
+
+    /// <summary>The sockets in <paramref name="room"/>, this one excluded.</summary>
+    public BroadcastOperator To(string room) => Broadcast.To(room);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public BroadcastOperator In(string room) => Broadcast.To(room);
+
+    /// <summary>Every other socket of the namespace except those in <paramref name="room"/>.</summary>
+    public BroadcastOperator Except(string room) => Broadcast.Except(room);
+
+    // ---- lifecycle ----
+
+    /// <summary>
+    /// Disconnects this socket from its namespace (the client sees <c>io server disconnect</c>); with
+    /// <paramref name="close"/>, closes the whole connection and every namespace on it.
+    /// </summary>
+    public void Disconnect(bool close = false)
+    {
+        if (!Connected)
+            return;
+        if (close)
+        {
+            _client.DisconnectAll();
+            return;
+        }
+        Write(Namespace.Server.Parser.EncodeDisconnect(Namespace.Name), isVolatile: false);
+        OnClose(SocketDisconnectReasons.ServerNamespaceDisconnect);
+    }
+
+    internal void OnConnect()
+    {
+        Volatile.Write(ref _connected, 1);
+        Namespace.Adapter.AddAll(Id, [Id]);
+        Write(Namespace.Server.Parser.EncodeConnect(Namespace.Name, new JsonObject { ["sid"] = Id }), isVolatile: false);
+    }
+
+    internal void OnPacket(SocketPacket packet)
+    {
+        if (!Connected)
+            return;
+        switch (packet.Type)
+        {
+            case SocketPacketType.Event:
+            case SocketPacketType.BinaryEvent:
+                var args = new SocketArgs(packet.Data!.Value, 1, packet.Attachments);
+                _ = DispatchAsync(new SocketEvent(this, packet.EventName!, args, packet.Id));
+                break;
+            case SocketPacketType.Ack:
+            case SocketPacketType.BinaryAck:
+                if (packet.Id is { } id)
+                    _acks.Complete(id, new SocketArgs(packet.Data!.Value, 0, packet.Attachments));
+                break;
+            case SocketPacketType.Disconnect:
+                OnClose(SocketDisconnectReasons.ClientNamespaceDisconnect);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Runs middleware, catch-all handlers and the event's handlers. Not awaited by the receive loop: a handler
+    /// may await an ack from the same client. Each starts synchronously, so handlers start in arrival order.
+    /// </summary>
+    private async Task DispatchAsync(SocketEvent socketEvent)
+    {
+        try
+        {
+            var middleware = _middleware;
+            if (middleware.IsEmpty && Namespace.EventMiddleware.IsEmpty)
+                await _handlers.InvokeAsync(socketEvent).ConfigureAwait(false);
+            else
+                await MiddlewarePipeline.RunAsync(Namespace.CombineEventMiddleware(middleware), socketEvent, () => Connected ? _handlers.InvokeAsync(socketEvent) : ValueTask.CompletedTask).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.HandlerFailed(Namespace.Server.Logger, Id, socketEvent.Name, ex);
+        }
+    }
+
+    internal void OnClose(string reason)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            return;
+        var wasConnected = Interlocked.Exchange(ref _connected, 0) == 1;
+        if (wasConnected)
+            Raise(Disconnecting, reason);
+        Namespace.Adapter.DeleteAll(Id);
+        Namespace.Remove(this);
+        _client.Remove(this);
+        _acks.FailAll(reason);
+        if (wasConnected)
+            Raise(Disconnected, reason);
+        if (Services is IDisposable disposable)
+            disposable.Dispose();
+    }
+
+    private void Raise(Action<Socket, string>? handlers, string reason)
+    {
+        if (handlers is null)
+            return;
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((Action<Socket, string>)handler)(this, reason);
+            }
+            catch (Exception ex)
+            {
+                SocketIoLog.HandlerFailed(Namespace.Server.Logger, Id, "disconnect", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// The arguments of an incoming event or ack: JSON values, with binary attachments resolved on request.
+/// </summary>
+public sealed class SocketArgs : IReadOnlyList<JsonElement>
+{
+    private readonly JsonElement _array;
+    private readonly int _offset;
+
+    internal SocketArgs(JsonElement array, int offset, IReadOnlyList<byte[]> attachments)
+    {
+        _array = array;
+        _offset = offset;
+        Attachments = attachments;
+    }
+
+    /// <summary>No arguments.</summary>
+    public static SocketArgs Empty { get; } = new(JsonDocument.Parse("[]").RootElement.Clone(), 0, []);
+
+    /// <summary>Binary attachments the arguments' placeholders refer to.</summary>
+    public IReadOnlyList<byte[]> Attachments { get; }
+
+    /// <summary>Number of arguments.</summary>
+    public int Count => _array.ValueKind == JsonValueKind.Array ? _array.GetArrayLength() - _offset : 0;
+
+    /// <summary>The raw JSON of argument <paramref name="index"/> (a binary argument is a placeholder object).</summary>
+    public JsonElement this[int index] => (uint)index < (uint)Count ? _array[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>Argument <paramref name="index"/> as a node, with binary values as byte arrays.</summary>
+    public JsonNode? GetNode(int index) => PacketData.ToNode(this[index], Attachments);
+
+    /// <summary>Every argument as a node (binary included): ready to be emitted again unchanged.</summary>
+    public object?[] ToEmitArgs()
+    {
+        var result = new object?[Count];
+        for (var i = 0; i < result.Length; i++)
+            result[i] = GetNode(i);
+        return result;
+    }
+
+    /// <summary>Argument <paramref name="index"/> as binary data, when it is a binary attachment.</summary>
+    public byte[]? GetBinary(int index) => GetNode(index) is JsonValue value && value.TryGetValue<byte[]>(out var bytes) ? bytes : null;
+
+    /// <summary>Argument <paramref name="index"/> deserialized with <paramref name="typeInfo"/>.</summary>
+    public T? GetValue<T>(int index, JsonTypeInfo<T> typeInfo) => this[index].Deserialize(typeInfo);
+
+    /// <inheritdoc />
+    public IEnumerator<JsonElement> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+            yield return this[i];
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// The listeners of one socket. Copy-on-write: adding is rare, dispatching is per packet and takes no lock.
+/// </summary>
+internal sealed class SocketEventHandlers
+{
+    private readonly object _gate = new();
+    private ImmutableDictionary<string, ImmutableArray<Entry>> _byName = ImmutableDictionary.Create<string, ImmutableArray<Entry>>(StringComparer.Ordinal);
+    private ImmutableArray<Func<SocketEvent, ValueTask>> _any = [];
+    private ImmutableArray<Action<string, IReadOnlyList<object?>>> _anyOutgoing = [];
+
+    public static Func<SocketEvent, ValueTask> Wrap(Action<SocketEvent> handler) => e =>
+    {
+        handler(e);
+        return ValueTask.CompletedTask;
+    };
+
+    public void Add(string eventName, Func<SocketEvent, ValueTask> handler, bool once)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            var list = _byName.TryGetValue(eventName, out var existing) ? existing : [];
+            _byName = _byName.SetItem(eventName, list.Add(new Entry(handler, once)));
+        }
+    }
+
+    public void Remove(string eventName, Func<SocketEvent, ValueTask>? handler)
+    {
+        lock (_gate)
+        {
+            if (handler is null || !_byName.TryGetValue(eventName, out var list))
+            {
+                _byName = _byName.Remove(eventName);
+                return;
+            }
+            for (var i = 0; i < list.Length; i++)
+            {
+                if (list[i].Handler == handler)
+                {
+                    _byName = _byName.SetItem(eventName, list.RemoveAt(i));
+                    return;
+                }
+            }
+        }
+    }
+
+    public void AddAny(Func<SocketEvent, ValueTask> handler, bool prepend)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+            _any = prepend ? _any.Insert(0, handler) : _any.Add(handler);
+    }
+
+    public void RemoveAny(Func<SocketEvent, ValueTask>? handler)
+    {
+        lock (_gate)
+            _any = handler is null ? [] : _any.Remove(handler);
+    }
+
+    public void AddAnyOutgoing(Action<string, IReadOnlyList<object?>> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        lock (_gate)
+            _anyOutgoing = _anyOutgoing.Add(listener);
+    }
+
+    public void RemoveAnyOutgoing(Action<string, IReadOnlyList<object?>>? listener)
+    {
+        lock (_gate)
+            _anyOutgoing = listener is null ? [] : _anyOutgoing.Remove(listener);
+    }
+
+    public void NotifyOutgoing(string eventName, object?[] args)
+    {
+        var listeners = _anyOutgoing;
+        foreach (var listener in listeners)
+            listener(eventName, args);
+    }
+
+    public async ValueTask InvokeAsync(SocketEvent socketEvent)
+    {
+        var any = _any;
+        foreach (var handler in any)
+            await handler(socketEvent).ConfigureAwait(false);
+
+        if (!_byName.TryGetValue(socketEvent.Name, out var list))
+            return;
+        foreach (var entry in list)
+        {
+            if (entry.Once && !TryConsumeOnce(socketEvent.Name, entry))
+                continue;
+            await entry.Handler(socketEvent).ConfigureAwait(false);
+        }
+    }
+
+    private bool TryConsumeOnce(string eventName, Entry entry)
+    {
+        lock (_gate)
+        {
+            if (!_byName.TryGetValue(eventName, out var list))
+                return false;
+            var index = list.IndexOf(entry);
+            if (index < 0)
+                return false;
+            _byName = _byName.SetItem(eventName, list.RemoveAt(index));
+            return true;
+        }
+    }
+
+    private sealed record Entry(Func<SocketEvent, ValueTask> Handler, bool Once);
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using TypedIo.EngineIo;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// The Socket.IO side of one Engine.IO connection (Node's <c>Client</c>): decodes its packets, routes them to
+/// the socket of their namespace, and closes a connection that joins no namespace in time.
+/// </summary>
+internal sealed class SocketIoClient
+{
+    private static readonly JsonElement EmptyAuth = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private readonly SocketIoServer _server;
+    private readonly IPacketDecoder _decoder;
+    private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private ITimer? _connectTimeout;
+
+    public SocketIoClient(SocketIoServer server, EngineIoSession session)
+    {
+        _server = server;
+        Session = session;
+        _decoder = server.Parser.CreateDecoder();
+        _connectTimeout = server.TimeProvider.CreateTimer(static state => ((SocketIoClient)state!).OnConnectTimeout(), this, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public EngineIoSession Session { get; }
+
+    public async ValueTask OnMessageAsync(EngineMessage message)
+    {
+        switch (_decoder.Decode(message, out var packet, out var error))
+        {
+            case PacketDecodeStatus.NeedMore:
+                return;
+            case PacketDecodeStatus.Error:
+                SocketIoLog.ParseError(_server.Logger, Session.Id, error ?? "malformed packet");
+                Session.Abort(EngineIoCloseReasons.ParseError);
+                return;
+        }
+
+        Socket? socket;
+        bool connecting;
+        lock (_gate)
+        {
+            _sockets.TryGetValue(packet!.Namespace, out socket);
+            connecting = _connecting.Contains(packet.Namespace);
+        }
+
+        if (socket is null && !connecting && packet.Type == SocketPacketType.Connect)
+        {
+            await ConnectAsync(packet.Namespace, packet.Data ?? EmptyAuth).ConfigureAwait(false);
+        }
+        else if (socket is not null && packet.Type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
+        {
+            socket.OnPacket(packet);
+        }
+        else
+        {
+            // A packet for a namespace not joined, or a second CONNECT: Node closes the connection.
+            SocketIoLog.InvalidState(_server.Logger, Session.Id, packet.Type.ToString(), packet.Namespace);
+            Session.Close();
+        }
+    }
+
+    private async ValueTask ConnectAsync(string name, JsonElement auth)
+    {
+        var nsp = await _server.ResolveNamespaceAsync(name, auth).ConfigureAwait(false);
+        if (nsp is null)
+        {
+            SocketIoLog.InvalidNamespace(_server.Logger, Session.Id, name);
+            Session.Send(_server.Parser.EncodeConnectError(name, "Invalid namespace").Frames);
+            return;
+        }
+
+        var socket = new Socket(nsp, this, auth);
+        lock (_gate)
+            _connecting.Add(name);
+        try
+        {
+            var accepted = false;
+            try
+            {
+                await MiddlewarePipeline.RunAsync(nsp.ConnectionMiddleware, socket, () =>
+                {
+                    accepted = true;
+                    return ValueTask.CompletedTask;
+                }).ConfigureAwait(false);
+            }
+            catch (SocketConnectException refusal)
+            {
+                SocketIoLog.ConnectionRefused(_server.Logger, Session.Id, name, refusal.Message);
+                Session.Send(_server.Parser.EncodeConnectError(name, refusal.Message, refusal.ErrorData).Frames);
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Not meant for the client: say only that the server failed.
+                SocketIoLog.MiddlewareFailed(_server.Logger, Session.Id, name, ex);
+                Session.Send(_server.Parser.EncodeConnectError(name, "Server error").Frames);
+                return;
+            }
+
+            if (!accepted || !Session.IsOpen)
+                return;
+
+            lock (_gate)
+                _sockets[name] = socket;
+            Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
+            socket.Services = _server.CreateScope();
+            nsp.Add(socket);
+            socket.OnConnect();
+            SocketIoLog.SocketConnected(_server.Logger, socket.Id, name);
+            nsp.RaiseConnection(socket);
+        }
+        finally
+        {
+            lock (_gate)
+                _connecting.Remove(name);
+        }
+    }
+
+    private void OnConnectTimeout()
+    {
+        bool joined;
+        lock (_gate)
+            joined = _sockets.Count > 0;
+        if (!joined)
+        {
+            SocketIoLog.ConnectTimeout(_server.Logger, Session.Id);
+            Session.Close();
+        }
+    }
+
+    public void Remove(Socket socket)
+    {
+        lock (_gate)
+        {
+            if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && current == socket)
+                _sockets.Remove(socket.Namespace.Name);
+        }
+    }
+
+    /// <summary>Disconnects every socket of this connection, then closes it.</summary>
+    public void DisconnectAll()
+    {
+        foreach (var socket in Snapshot())
+            socket.Disconnect();
+        Session.Close();
+    }
+
+    /// <summary>The connection closed: every socket leaves with the same reason.</summary>
+    public void OnClosed(string reason)
+    {
+        Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
+        foreach (var socket in Snapshot())
+            socket.OnClose(reason);
+    }
+
+    public Socket[] Snapshot()
+    {
+        lock (_gate)
+            return [.. _sockets.Values];
+    }
+}

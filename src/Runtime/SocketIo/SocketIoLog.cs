@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>Socket.IO log messages. Event ids 200–299; never reuse one.</summary>
+internal static partial class SocketIoLog
+{
+    [LoggerMessage(200, LogLevel.Warning, "Connection {Sid} sent a malformed packet ({Error}); closing it.")]
+    public static partial void ParseError(ILogger logger, string sid, string error);
+
+    [LoggerMessage(201, LogLevel.Warning, "Connection {Sid} sent {PacketType} for namespace {Namespace} in a state that does not allow it; closing it.")]
+    public static partial void InvalidState(ILogger logger, string sid, string packetType, string @namespace);
+
+    [LoggerMessage(202, LogLevel.Information, "Connection {Sid} asked for unknown namespace {Namespace}.")]
+    public static partial void InvalidNamespace(ILogger logger, string sid, string @namespace);
+
+    [LoggerMessage(203, LogLevel.Information, "Connection {Sid} refused by middleware of {Namespace}: {Message}.")]
+    public static partial void ConnectionRefused(ILogger logger, string sid, string @namespace, string message);
+
+    [LoggerMessage(204, LogLevel.Error, "Connection middleware of {Namespace} failed for connection {Sid}.")]
+    public static partial void MiddlewareFailed(ILogger logger, string sid, string @namespace, Exception exception);
+
+    [LoggerMessage(205, LogLevel.Debug, "Socket {SocketId} connected to {Namespace}.")]
+    public static partial void SocketConnected(ILogger logger, string socketId, string @namespace);
+
+    [LoggerMessage(206, LogLevel.Information, "Connection {Sid} joined no namespace in time; closing it.")]
+    public static partial void ConnectTimeout(ILogger logger, string sid);
+
+    [LoggerMessage(207, LogLevel.Error, "Handler of '{EventName}' failed for socket {SocketId}.")]
+    public static partial void HandlerFailed(ILogger logger, string socketId, string eventName, Exception exception);
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using TypedIo.EngineIo;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>Options of a Socket.IO server. Defaults are those of Node's socket.io 4.8.</summary>
+public sealed class SocketIoOptions
+{
+    /// <summary>The path the server is mapped at. Default <c>/socket.io</c>.</summary>
+    public string Path { get; set; } = "/socket.io";
+
+    /// <summary>How long a connection may stay without joining any namespace before it is closed. Default 45 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMilliseconds(45_000);
+
+    /// <summary>The Engine.IO options of the underlying transport.</summary>
+    public EngineIoOptions EngineIo { get; set; } = new();
+
+    /// <summary>
+    /// How event arguments are serialized. Default (null): camelCase property names, as JavaScript clients expect.
+    /// Native AOT apps set options whose <see cref="JsonSerializerOptions.TypeInfoResolver"/> is their
+    /// source-generated context.
+    /// </summary>
+    public JsonSerializerOptions? JsonSerializerOptions { get; set; }
+
+    /// <summary>Largest number of binary attachments one packet may declare. Default 10.</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>Deepest JSON nesting accepted in a packet. Default 32.</summary>
+    public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>The wire format. Default: the JSON parser built from the options above.</summary>
+    public IPacketParser? Parser { get; set; }
+
+    /// <summary>Whether a dynamic child namespace is removed once its last socket leaves. Default false.</summary>
+    public bool CleanupEmptyChildNamespaces { get; set; }
+
+    /// <summary>Throws when an option is out of range.</summary>
+    public void Validate()
+    {
+        if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout));
+        if (MaxAttachments < 0) throw new ArgumentOutOfRangeException(nameof(MaxAttachments));
+        if (MaxJsonDepth <= 0) throw new ArgumentOutOfRangeException(nameof(MaxJsonDepth));
+        ArgumentNullException.ThrowIfNull(EngineIo);
+        EngineIo.Validate();
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TypedIo.EngineIo;
+
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// A Socket.IO v5 server over Engine.IO v4 (Node's <c>Server</c>): namespaces, static and dynamic. Get it from
+/// DI after <c>services.AddTypedIo()</c>; serve it with <c>app.MapTypedIo()</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// var io = app.Services.GetRequiredService&lt;SocketIoServer&gt;();
+/// io.Of("/").OnConnection(socket => socket.On("echo", e => socket.EmitAsync("echo", e.Args.ToEmitArgs())));
+/// </code>
+/// </example>
+public sealed class SocketIoServer : IEngineIoHandler
+{
+    private const string ClientKey = "socket.io client";
+
+    private readonly ConcurrentDictionary<string, Namespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly List<ParentNamespace> _parents = [];
+    private readonly IServiceScopeFactory? _scopes;
+    private Func<Namespace, SocketAdapter> _adapterFactory = nsp => new InMemoryAdapter(nsp);
+
+    /// <summary>Creates a server.</summary>
+    public SocketIoServer(SocketIoOptions options, ILoggerFactory? loggerFactory = null, IServiceProvider? services = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedIo.SocketIo");
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        Parser = options.Parser ?? new JsonPacketParser(options.JsonSerializerOptions, new JsonPacketParserOptions { MaxAttachments = options.MaxAttachments, MaxDepth = options.MaxJsonDepth });
+        _scopes = services?.GetService<IServiceScopeFactory>();
+        Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider);
+        Of("/");
+    }
+
+    /// <summary>The options in force.</summary>
+    public SocketIoOptions Options { get; }
+
+    /// <summary>The wire format.</summary>
+    public IPacketParser Parser { get; }
+
+    /// <summary>The Engine.IO server underneath.</summary>
+    public EngineIoServer Engine { get; }
+
+    /// <summary>The main namespace <c>/</c>.</summary>
+    public Namespace Sockets => _namespaces["/"];
+
+    internal ILogger Logger { get; }
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>The namespaces that exist now (static ones and dynamic children).</summary>
+    public ICollection<Namespace> Namespaces => _namespaces.Values;
+
+    /// <summary>The namespace <paramref name="name"/>, created if needed (a missing leading slash is added).</summary>
+    public Namespace Of(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!name.StartsWith('/'))
+            name = "/" + name;
+        return _namespaces.GetOrAdd(name, n => new Namespace(this, n));
+    }
+
+    /// <summary>A dynamic namespace: every name matching <paramref name="pattern"/> may be joined.</summary>
+    public ParentNamespace Of(Regex pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return Of((name, _) => ValueTask.FromResult(pattern.IsMatch(name)));
+    }
+
+    /// <summary>A dynamic namespace: every name for which <paramref name="predicate"/> says yes may be joined.</summary>
+    public ParentNamespace Of(Func<string, JsonElement, ValueTask<bool>> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var parent = new ParentNamespace(this, predicate);
+        lock (_parents)
+            _parents.Add(parent);
+        return parent;
+    }
+
+    /// <summary>Replaces the adapter for namespaces created from now on (for example a multi-node adapter).</summary>
+    public void UseAdapter(Func<Namespace, SocketAdapter> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _adapterFactory = factory;
+    }
+
+    /// <summary>Emits to every socket of the main namespace.</summary>
+    public ValueTask EmitAsync(string eventName, params object?[] args) => Sockets.EmitAsync(eventName, args);
+
+    /// <summary>The sockets of the main namespace in <paramref name="room"/>.</summary>
+    public BroadcastOperator To(string room) => Sockets.To(room);
+
+    /// <summary>
+    /// Disconnects every socket with reason <c>server shutting down</c> and closes every connection. Called on
+    /// application shutdown.
+    /// </summary>
+    public void Close()
+    {
+        foreach (var nsp in _namespaces.Values)
+        {
+            foreach (var socket in nsp.ConnectedSockets)
+                socket.OnClose(SocketDisconnectReasons.ServerShuttingDown);
+        }
+        Engine.CloseAll();
+    }
+
+    internal SocketAdapter CreateAdapter(Namespace nsp) => _adapterFactory(nsp);
+
+    internal IServiceProvider? CreateScope() => _scopes?.CreateScope().ServiceProvider;
+
+    internal async ValueTask<Namespace?> ResolveNamespaceAsync(string name, JsonElement auth)
+    {
+        if (_namespaces.TryGetValue(name, out var existing))
+            return existing;
+        ParentNamespace[] parents;
+        lock (_parents)
+            parents = [.. _parents];
+        foreach (var parent in parents)
+        {
+            if (!await parent.MatchesAsync(name, auth).ConfigureAwait(false))
+                continue;
+            var child = _namespaces.GetOrAdd(name, _ => parent.CreateChild(name));
+            return child;
+        }
+        return null;
+    }
+
+    internal void OnChildNamespaceEmpty(Namespace child)
+    {
+        if (!Options.CleanupEmptyChildNamespaces || child.Parent is null)
+            return;
+        if (_namespaces.TryRemove(new KeyValuePair<string, Namespace>(child.Name, child)))
+            child.Parent.RemoveChild(child);
+    }
+
+    ValueTask IEngineIoHandler.OnConnectedAsync(EngineIoSession session)
+    {
+        session.Items[ClientKey] = new SocketIoClient(this, session);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask IEngineIoHandler.OnMessageAsync(EngineIoSession session, EngineMessage message) =>
+        session.Items.TryGetValue(ClientKey, out var client) ? ((SocketIoClient)client!).OnMessageAsync(message) : ValueTask.CompletedTask;
+
+    void IEngineIoHandler.OnClosed(EngineIoSession session, string reason)
+    {
+        if (session.Items.TryGetValue(ClientKey, out var client))
+            ((SocketIoClient)client!).OnClosed(reason);
+    }
+}
