@@ -25,8 +25,10 @@ public static class TypedIoEndpointRouteBuilderExtensions
         var io = endpoints.ServiceProvider.GetService<SocketIoServer>()
             ?? throw new InvalidOperationException("Call services.AddTypedIo() before app.MapTypedIo().");
         configure?.Invoke(io);
-        var lifetime = endpoints.ServiceProvider.GetService<IHostApplicationLifetime>();
-        lifetime?.ApplicationStopping.Register(io.Close);
-        return endpoints.MapEngineIo(io.Options.Path, io.Engine);
+        var endpoint = endpoints.MapEngineIo(io.Options.Path, io.Engine);
+        // Registered after the Engine.IO server's own shutdown hook, so it runs first (callbacks run in reverse
+        // order): sockets leave with "server shutting down" before their connections close.
+        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(io.Close);
+        return endpoint;
     }
 }
