@@ -40,6 +40,9 @@ public sealed class EngineIoServer : IAsyncDisposable
     internal IEngineIoHandler Handler { get; }
     internal ILogger Logger { get; }
     internal TimeProvider TimeProvider { get; }
+
+    /// <summary>Monotonic milliseconds of <see cref="TimeProvider"/>: the clock of heartbeat and close deadlines.</summary>
+    internal long NowMilliseconds => (long)(TimeProvider.GetTimestamp() * 1000.0 / TimeProvider.TimestampFrequency);
     internal ICollection<EngineIoSession> Sessions => _sessions.Values;
 
     /// <summary>Finds an open session by id.</summary>
@@ -138,7 +141,7 @@ public sealed class EngineIoServer : IAsyncDisposable
             return;
         }
 
-        session.CheckHeartbeat(Environment.TickCount64);
+        session.CheckHeartbeat(NowMilliseconds);
         if (session.State == EngineIoSession.SessionState.Closed)
         {
             await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);

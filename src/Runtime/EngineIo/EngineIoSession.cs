@@ -27,7 +27,7 @@ public sealed class EngineIoSession
     private int _pollActive;
     private int _postActive;
 
-    // Heartbeat, in milliseconds of Environment.TickCount64 (monotonic).
+    // Heartbeat, in milliseconds of EngineIoServer.NowMilliseconds (monotonic, from the server's TimeProvider).
     private long _pingDueAt;
     private long _pongDeadline;
     private long _closeDeadline;
@@ -45,7 +45,7 @@ public sealed class EngineIoSession
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
-        _pingDueAt = Environment.TickCount64 + (long)server.Options.PingInterval.TotalMilliseconds;
+        _pingDueAt = server.NowMilliseconds + (long)server.Options.PingInterval.TotalMilliseconds;
     }
 
     /// <summary>The session id (<c>sid</c>), unguessable.</summary>
@@ -143,7 +143,7 @@ public sealed class EngineIoSession
             if (_state != SessionState.Open)
                 return;
             _state = SessionState.Closing;
-            _closeDeadline = Environment.TickCount64 + (long)_server.Options.CloseTimeout.TotalMilliseconds;
+            _closeDeadline = _server.NowMilliseconds + (long)_server.Options.CloseTimeout.TotalMilliseconds;
         }
         _outbound.Writer.TryComplete();
     }
@@ -225,7 +225,7 @@ public sealed class EngineIoSession
             if (_pongDeadline == 0)
                 return;
             _pongDeadline = 0;
-            _pingDueAt = Environment.TickCount64 + (long)_server.Options.PingInterval.TotalMilliseconds;
+            _pingDueAt = _server.NowMilliseconds + (long)_server.Options.PingInterval.TotalMilliseconds;
         }
     }
 

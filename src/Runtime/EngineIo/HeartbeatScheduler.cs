@@ -21,12 +21,12 @@ internal sealed class HeartbeatScheduler : IAsyncDisposable
 
     private async Task RunAsync(TimeSpan tick)
     {
-        using var timer = new PeriodicTimer(tick);
+        using var timer = new PeriodicTimer(tick, _server.TimeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
-                var now = Environment.TickCount64;
+                var now = _server.NowMilliseconds;
                 foreach (var session in _server.Sessions)
                 {
                     try

@@ -15,6 +15,7 @@ internal sealed class WebSocketTransport
     private readonly EngineIoSession _session;
     private readonly WebSocket _socket;
     private readonly CancellationTokenSource _readStop = new();
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
     private WebSocketTransport(EngineIoSession session, WebSocket socket)
     {
@@ -166,8 +167,9 @@ internal sealed class WebSocketTransport
                         if (count > maxSize)
                         {
                             EngineIoLog.PayloadTooLarge(_session.Server.Logger, _session.Id, maxSize);
+                            // The writer loop sends the close frame: closing here too would race it.
+                            _closeStatus = WebSocketCloseStatus.MessageTooBig;
                             _session.Abort(EngineIoCloseReasons.TransportError);
-                            await CloseQuietlyAsync(WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
                             return;
                         }
                     }
@@ -225,7 +227,7 @@ internal sealed class WebSocketTransport
             EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
             _session.Abort(EngineIoCloseReasons.TransportError);
         }
-        await CloseQuietlyAsync().ConfigureAwait(false);
+        await CloseQuietlyAsync(_closeStatus).ConfigureAwait(false);
     }
 
     /// <summary>Starts the close handshake and stops reading if the client does not finish it in time.</summary>

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.WebSockets;
+using TypedIo.EngineIo;
+using TypedIo.Tests.Infrastructure;
+
+namespace TypedIo.Tests.EngineIo;
+
+public sealed class HandshakeTests
+{
+    [Fact]
+    public async Task Polling_handshake_returns_the_open_packet()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler, o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(3000);
+            o.PingTimeout = TimeSpan.FromMilliseconds(2000);
+            o.MaxHttpBufferSize = 5000;
+        });
+        using var http = EioTestUtil.NewHttpClient();
+
+        using var response = await http.GetAsync(EioTestUtil.PollingUri(host)).WithTimeout();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; charset=UTF-8", response.Content.Headers.ContentType?.ToString());
+        var body = await response.Content.ReadAsStringAsync();
+        var packet = Assert.Single(EioTestUtil.SplitPayload(body));
+        var open = EioTestUtil.ParseOpen(packet);
+        Assert.Equal(["sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload"], open.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["websocket"], EioTestUtil.Upgrades(open));
+        Assert.Equal(3000, open.GetProperty("pingInterval").GetInt32());
+        Assert.Equal(2000, open.GetProperty("pingTimeout").GetInt32());
+        Assert.Equal(5000, open.GetProperty("maxPayload").GetInt32());
+
+        var session = await handler.WaitConnectedAsync();
+        Assert.Equal(open.GetProperty("sid").GetString(), session.Id);
+        Assert.Equal(EngineIoTransports.Polling, session.Transport);
+        Assert.True(session.IsOpen);
+        Assert.Equal("4", session.Handshake.Query["EIO"].ToString());
+    }
+
+    [Fact]
+    public async Task Polling_handshake_offers_no_upgrade_when_upgrades_are_disallowed()
+    {
+        await using var host = await EioTestUtil.StartAsync(new RecordingHandler(), o => o.AllowUpgrades = false);
+        using var client = await RawPollingClient.ConnectAsync(host);
+        Assert.Empty(EioTestUtil.Upgrades(client.Open));
+    }
+
+    [Fact]
+    public async Task Polling_handshake_offers_no_upgrade_when_websocket_is_not_a_transport()
+    {
+        await using var host = await EioTestUtil.StartAsync(new RecordingHandler(), o => o.Transports = [EngineIoTransports.Polling]);
+        using var client = await RawPollingClient.ConnectAsync(host);
+        Assert.Empty(EioTestUtil.Upgrades(client.Open));
+    }
+
+    [Fact]
+    public async Task WebSocket_handshake_sends_the_open_packet_as_first_frame()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler, o => o.PingInterval = TimeSpan.FromMilliseconds(4000));
+        using var client = await RawWebSocketClient.ConnectAsync(EioTestUtil.WebSocketUri(host));
+
+        var first = await client.ReceiveAsync();
+
+        Assert.Equal(WebSocketMessageType.Text, first.Type);
+        var open = EioTestUtil.ParseOpen(first.Text);
+        Assert.Empty(EioTestUtil.Upgrades(open));
+        Assert.Equal(4000, open.GetProperty("pingInterval").GetInt32());
+        var session = await handler.WaitConnectedAsync();
+        Assert.Equal(open.GetProperty("sid").GetString(), session.Id);
+        Assert.Equal(EngineIoTransports.WebSocket, session.Transport);
+    }
+
+    [Fact]
+    public async Task Polling_handshake_is_refused_when_only_websocket_is_allowed()
+    {
+        await using var host = await EioTestUtil.StartAsync(new RecordingHandler(), o => o.Transports = [EngineIoTransports.WebSocket]);
+        using var http = EioTestUtil.NewHttpClient();
+        using var response = await http.GetAsync(EioTestUtil.PollingUri(host)).WithTimeout();
+        await EioTestUtil.AssertErrorAsync(response, 0, "Transport unknown");
+
+        // ...while a WebSocket handshake works.
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        using (client)
+            Assert.Equal(20, open.GetProperty("sid").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task Path_with_trailing_slash_or_without_both_work()
+    {
+        await using var host = await EioTestUtil.StartAsync(new RecordingHandler());
+        using var http = EioTestUtil.NewHttpClient();
+        foreach (var path in new[] { "engine.io/?EIO=4&transport=polling", "engine.io?EIO=4&transport=polling" })
+        {
+            using var response = await http.GetAsync(new Uri(host.BaseAddress, path)).WithTimeout();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            EioTestUtil.ParseOpen(await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Each_handshake_opens_a_distinct_session()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        using var a = await RawPollingClient.ConnectAsync(host);
+        using var b = await RawPollingClient.ConnectAsync(host);
+        Assert.NotEqual(a.Sid, b.Sid);
+        var first = await handler.WaitConnectedAsync();
+        var second = await handler.WaitConnectedAsync();
+        Assert.Equal(new[] { a.Sid, b.Sid }.Order(), new[] { first.Id, second.Id }.Order());
+    }
+}
