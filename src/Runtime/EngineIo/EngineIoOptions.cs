@@ -38,6 +38,13 @@ public sealed class EngineIoOptions
     /// </summary>
     public int MaxQueuedPackets { get; set; } = 10_000;
 
+    /// <summary>
+    /// Long-polling responses of at least this many bytes are compressed (gzip, else deflate) when the client
+    /// accepts it and a packet in them allows compression. Default 1024, as Node's <c>httpCompression</c>; null
+    /// turns compression off.
+    /// </summary>
+    public int? HttpCompressionThreshold { get; set; } = 1024;
+
     /// <summary>Allowed transports, in the order of preference. Default polling and websocket.</summary>
     public IList<string> Transports { get; set; } = [EngineIoTransports.Polling, EngineIoTransports.WebSocket];
 
@@ -68,6 +75,7 @@ public sealed class EngineIoOptions
         if (CloseTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(CloseTimeout));
         if (MaxHttpBufferSize <= 0) throw new ArgumentOutOfRangeException(nameof(MaxHttpBufferSize));
         if (MaxQueuedPackets <= 0) throw new ArgumentOutOfRangeException(nameof(MaxQueuedPackets));
+        if (HttpCompressionThreshold < 0) throw new ArgumentOutOfRangeException(nameof(HttpCompressionThreshold));
         if (Transports.Count == 0) throw new ArgumentException("At least one transport is required.", nameof(Transports));
         foreach (var transport in Transports)
         {

@@ -205,6 +205,12 @@ public sealed class Socket
     /// <summary>Leaves <paramref name="room"/>.</summary>
     public void Leave(string room) => Namespace.Adapter.Delete(Id, room);
 
+    /// <summary>
+    /// This socket alone, with compression switched on or off for what is emitted through the result
+    /// (Node's <c>socket.compress(false).emit(...)</c>).
+    /// </summary>
+    public BroadcastOperator Compress(bool compress) => new BroadcastOperator(Namespace, BroadcastOptions.All with { Rooms = [Id] }).Compress(compress);
+
     /// <summary>Every other socket of the namespace (this one excluded).</summary>
     public BroadcastOperator Broadcast => new(Namespace, BroadcastOptions.All with { Except = [Id] });
 

@@ -9,10 +9,13 @@ namespace TypedIo.EngineIo;
 /// </summary>
 public readonly struct EngineFrame
 {
-    private EngineFrame(ReadOnlyMemory<byte> bytes, bool isBinary)
+    private readonly bool _noCompression;
+
+    private EngineFrame(ReadOnlyMemory<byte> bytes, bool isBinary, bool noCompression = false)
     {
         Bytes = bytes;
         IsBinary = isBinary;
+        _noCompression = noCompression;
     }
 
     /// <summary>The encoded packet (text) or the raw data (binary).</summary>
@@ -20,6 +23,15 @@ public readonly struct EngineFrame
 
     /// <summary>Whether this is a binary message.</summary>
     public bool IsBinary { get; }
+
+    /// <summary>
+    /// Whether the transport may compress this packet (default true). A long-polling response is compressed when
+    /// any of its packets allows it, as in Node's engine.io.
+    /// </summary>
+    public bool Compress => !_noCompression;
+
+    /// <summary>The same frame with <see cref="Compress"/> set to <paramref name="compress"/> (the bytes are shared).</summary>
+    public EngineFrame WithCompress(bool compress) => new(Bytes, IsBinary, !compress);
 
     internal bool IsDefault => Bytes.IsEmpty && !IsBinary;
 

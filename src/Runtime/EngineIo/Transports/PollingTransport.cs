@@ -21,7 +21,7 @@ internal static class PollingTransport
         try
         {
             await session.ConnectAsync().ConfigureAwait(false);
-            await WritePayloadAsync(context, frames).ConfigureAwait(false);
+            await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
         }
         finally
         {
@@ -48,7 +48,7 @@ internal static class PollingTransport
                 frames.Add(single);
             else if (frames.Count == 0)
                 return;
-            await WritePayloadAsync(context, frames).ConfigureAwait(false);
+            await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
             if (session.State == EngineIoSession.SessionState.Closing && reply is not null)
                 session.CompleteClose();
         }
@@ -112,13 +112,26 @@ internal static class PollingTransport
         }
     }
 
-    private static async Task WritePayloadAsync(HttpContext context, List<EngineFrame> frames)
+    private static async Task WritePayloadAsync(HttpContext context, List<EngineFrame> frames, EngineIoOptions options)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/plain; charset=UTF-8";
-        response.ContentLength = PollingPayload.GetEncodedLength(span);
+        var length = PollingPayload.GetEncodedLength(span);
+
+        if (HttpCompression.ChooseEncoding(context.Request, span, length, options.HttpCompressionThreshold) is { } encoding)
+        {
+            var payload = new ArrayBufferWriter<byte>(length);
+            PollingPayload.Write(span, payload);
+            var compressed = HttpCompression.Compress(payload.WrittenSpan, encoding);
+            response.Headers.ContentEncoding = encoding;
+            response.ContentLength = compressed.Length;
+            await response.Body.WriteAsync(compressed, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        response.ContentLength = length;
         PollingPayload.Write(span, response.BodyWriter);
         await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }

@@ -59,4 +59,13 @@ public sealed class EncodedPacket(IReadOnlyList<EngineFrame> frames)
 {
     /// <summary>The frames, in sending order.</summary>
     public IReadOnlyList<EngineFrame> Frames { get; } = frames;
+
+    /// <summary>The same packet marked not to be compressed by the transport (the bytes are shared).</summary>
+    public EncodedPacket WithoutCompression()
+    {
+        var frames = new EngineFrame[Frames.Count];
+        for (var i = 0; i < frames.Length; i++)
+            frames[i] = Frames[i].WithCompress(false);
+        return new EncodedPacket(frames);
+    }
 }

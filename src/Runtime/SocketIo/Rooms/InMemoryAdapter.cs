@@ -134,6 +134,8 @@ public sealed class InMemoryAdapter : SocketAdapter
     public override ValueTask BroadcastAsync(EncodedPacket packet, BroadcastOptions options)
     {
         var isVolatile = (options.Flags & BroadcastFlags.Volatile) != 0;
+        if ((options.Flags & BroadcastFlags.NoCompress) != 0)
+            packet = packet.WithoutCompression();
         if (options.Rooms.Count == 0 && options.Except.Count == 0)
         {
             foreach (var socket in Namespace.ConnectedSockets)
