@@ -43,7 +43,8 @@ public static class EngineIoEndpointRouteBuilderExtensions
 
         var lifetime = endpoints.ServiceProvider.GetService<IHostApplicationLifetime>();
         lifetime?.ApplicationStopping.Register(server.CloseAll);
-        lifetime?.ApplicationStopped.Register(() => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Disposing only stops the heartbeat loop; nothing waits for it, so no thread blocks on shutdown.
+        lifetime?.ApplicationStopped.Register(() => _ = server.DisposeAsync().AsTask());
 
         // Our own WebSocket middleware in a branch, so the app needs no UseWebSockets() (as SignalR does it).
         // Engine.IO has its own heartbeat: no WebSocket keep-alive pings.
