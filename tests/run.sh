@@ -16,6 +16,9 @@ command -v npm >/dev/null || die "npm is required for the interop tests"
 echo "== npm packages (tests/js, from the committed lockfile)"
 (cd tests/js && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/js"
 
+echo "== chromium (for the browser tests)"
+bash tests/ensure-chromium.sh || die "Debian's chromium package is needed for the browser tests: run as root, or install it (apt-get install chromium)"
+
 echo "== build"
 dotnet build TypedIo.sln -c Release -nologo -v quiet -p:RestoreLockedMode=true || die "build failed"
 

@@ -90,7 +90,8 @@ internal static partial class DefaultProfile
     private static void AckBack(Socket socket) =>
         socket.On("ack", e => e.Ack(e.Args.ToEmitArgs()));
 
-    private static string[] SortedRooms(Socket socket)
+    /// <summary>The rooms as ONE argument: an array passed straight to a params parameter would be spread.</summary>
+    private static object SortedRooms(Socket socket)
     {
         var rooms = socket.Rooms.ToArray();
         Array.Sort(rooms, StringComparer.Ordinal);

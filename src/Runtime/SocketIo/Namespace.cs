@@ -132,7 +132,14 @@ public sealed class Namespace
 
     internal void Remove(Socket socket)
     {
-        if (_sockets.TryRemove(new KeyValuePair<string, Socket>(socket.Id, socket)) && _sockets.IsEmpty && Parent is not null)
+        if (_sockets.TryRemove(new KeyValuePair<string, Socket>(socket.Id, socket)))
+            RemoveIfEmptyChild();
+    }
+
+    /// <summary>A dynamic child without sockets is removed, when the server cleans up empty children.</summary>
+    internal void RemoveIfEmptyChild()
+    {
+        if (_sockets.IsEmpty && Parent is not null)
             Server.OnChildNamespaceEmpty(this);
     }
 

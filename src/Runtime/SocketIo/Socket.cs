@@ -53,7 +53,10 @@ public sealed class Socket
     /// <summary>The rooms this socket is in, its own id room included.</summary>
     public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
 
-    /// <summary>Services of the scope created for this socket; disposed when it disconnects.</summary>
+    /// <summary>
+    /// Services of the scope created for this socket (already in connection middleware); disposed when it
+    /// disconnects or is refused.
+    /// </summary>
     public IServiceProvider? Services { get; internal set; }
 
     internal SocketIoClient Client => _client;
@@ -175,10 +178,12 @@ public sealed class Socket
         return task;
     }
 
-    internal void SendAck(long id, object?[] args)
+    internal bool SendAck(long id, object?[] args)
     {
-        if (Connected)
-            Write(Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args), isVolatile: false);
+        if (!Connected)
+            return false;
+        Write(Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args), isVolatile: false);
+        return true;
     }
 
     internal void Write(EncodedPacket packet, bool isVolatile)
@@ -194,11 +199,14 @@ public sealed class Socket
     /// <summary>Joins <paramref name="room"/>.</summary>
     public void Join(string room) => Join([room]);
 
-    /// <summary>Joins every room of <paramref name="rooms"/>.</summary>
+    /// <summary>
+    /// Joins every room of <paramref name="rooms"/>. Works from connection middleware too (the rooms are left if the
+    /// socket is refused); ignored once the socket has disconnected.
+    /// </summary>
     public void Join(IEnumerable<string> rooms)
     {
         ArgumentNullException.ThrowIfNull(rooms);
-        if (Connected)
+        if (Volatile.Read(ref _closed) == 0)
             Namespace.Adapter.AddAll(Id, rooms);
     }
 
@@ -289,6 +297,19 @@ public sealed class Socket
         {
             SocketIoLog.HandlerFailed(Namespace.Server.Logger, Id, socketEvent.Name, ex);
         }
+    }
+
+    /// <summary>
+    /// The socket never joined (refused by middleware, or its connection closed first): it leaves the rooms joined
+    /// from middleware, and an empty dynamic child is cleaned up as after a disconnect.
+    /// </summary>
+    internal void Abandon()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            return;
+        Namespace.Adapter.DeleteAll(Id);
+        Namespace.RemoveIfEmptyChild();
+        (Services as IDisposable)?.Dispose();
     }
 
     internal void OnClose(string reason)

@@ -33,14 +33,14 @@ public sealed class SocketEvent
     public bool IsAcknowledged => Volatile.Read(ref _acked) != 0;
 
     /// <summary>
-    /// Answers the client's ack with <paramref name="args"/>. Only the first answer is sent; later ones, and answers
-    /// to an event without ack, return false and send nothing.
+    /// Answers the client's ack with <paramref name="args"/>. Only the first answer is sent; later ones, answers to an
+    /// event without ack, and answers after the socket disconnected return false and send nothing. To send one array
+    /// as a single argument, cast it to <see cref="object"/>: an array given alone is the argument list itself.
     /// </summary>
     public bool Ack(params object?[] args)
     {
         if (_ackId is not { } id || Interlocked.Exchange(ref _acked, 1) != 0)
             return false;
-        Socket.SendAck(id, args);
-        return true;
+        return Socket.SendAck(id, args);
     }
 }

@@ -74,7 +74,7 @@ internal sealed class SocketIoClient
             return;
         }
 
-        var socket = new Socket(nsp, this, auth);
+        var socket = new Socket(nsp, this, auth) { Services = _server.CreateScope() };
         lock (_gate)
             _connecting.Add(name);
         try
@@ -90,12 +90,14 @@ internal sealed class SocketIoClient
             }
             catch (SocketConnectException refusal)
             {
+                socket.Abandon();
                 SocketIoLog.ConnectionRefused(_server.Logger, Session.Id, name, refusal.Message);
                 Session.Send(_server.Parser.EncodeConnectError(name, refusal.Message, refusal.ErrorData).Frames);
                 return;
             }
             catch (Exception ex)
             {
+                socket.Abandon();
                 // Not meant for the client: say only that the server failed.
                 SocketIoLog.MiddlewareFailed(_server.Logger, Session.Id, name, ex);
                 Session.Send(_server.Parser.EncodeConnectError(name, "Server error").Frames);
@@ -103,12 +105,14 @@ internal sealed class SocketIoClient
             }
 
             if (!accepted || !Session.IsOpen)
+            {
+                socket.Abandon();
                 return;
+            }
 
             lock (_gate)
                 _sockets[name] = socket;
             Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
-            socket.Services = _server.CreateScope();
             nsp.Add(socket);
             socket.OnConnect();
             SocketIoLog.SocketConnected(_server.Logger, socket.Id, name);

@@ -62,6 +62,45 @@ public sealed class ConnectionHandlerTests
         Assert.NotEqual(ids[0], ids[1]);
     }
 
+    [Fact]
+    public async Task Connection_middleware_runs_in_the_same_scope_and_a_refused_socket_scope_is_disposed()
+    {
+        var disposed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seenInMiddleware = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TestHost.StartAsync(
+            app => app.MapTypedIo(io =>
+            {
+                io.Of("/").Use(async (socket, next) =>
+                {
+                    seenInMiddleware.TrySetResult(socket.Services!.GetRequiredService<ScopedGreeting>().Id);
+                    await next();
+                }).OnConnection<GreetingHandler>();
+                io.Of("/refused").Use((socket, next) =>
+                {
+                    Assert.NotNull(socket.Services!.GetRequiredService<ScopedGreeting>());
+                    throw new SocketConnectException("no");
+                });
+            }),
+            services =>
+            {
+                services.AddTypedIo();
+                services.AddSingleton(disposed);
+                services.AddScoped<ScopedGreeting>();
+            });
+
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(new Uri(host.WebSocketAddress, "socket.io/?EIO=4&transport=websocket"), Timeout());
+        await ReceiveTextAsync(ws);
+        await SendTextAsync(ws, "40");
+        await ReceiveTextAsync(ws);
+        var greeting = await ReceiveTextAsync(ws);
+        Assert.Equal($"42[\"hello\",\"{await seenInMiddleware.Task}\"]", greeting);
+
+        await SendTextAsync(ws, "40/refused,");
+        Assert.Equal("44/refused,{\"message\":\"no\"}", await ReceiveTextAsync(ws));
+        Assert.StartsWith("scope-", await disposed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
 
     private static Task SendTextAsync(ClientWebSocket ws, string text) =>
