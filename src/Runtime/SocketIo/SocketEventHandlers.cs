@@ -22,6 +22,9 @@ internal sealed class SocketEventHandlers
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(handler);
+        // A client can never send these; "disconnect" and "disconnecting" are the Disconnected/Disconnecting events.
+        if (ReservedEvents.IsReserved(eventName))
+            throw new ArgumentException($"'{eventName}' is reserved and never arrives as an event; use Socket.Disconnecting or Socket.Disconnected.", nameof(eventName));
         lock (_gate)
         {
             var list = _byName.TryGetValue(eventName, out var existing) ? existing : [];

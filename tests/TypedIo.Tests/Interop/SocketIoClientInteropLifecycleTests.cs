@@ -50,6 +50,16 @@ public sealed class SocketIoClientInteropLifecycleTests
         var result = await ResultAsync(fixture, script);
 
         Assert.True(exitCode == 0, $"the fixture exited with code {exitCode} on SIGTERM.\n{fixture.Output}");
-        Assert.Equal("transport close", result["reason"]!.GetValue<string>());
+        var reason = result["reason"]!.GetValue<string>();
+        if (mode == "polling")
+        {
+            // As with Node: a poll that is waiting gets the close packet ("transport close"); a client caught between
+            // two polls finds the server gone on its next request ("transport error"). Which one is a matter of timing.
+            Assert.Contains(reason, new[] { "transport close", "transport error" });
+        }
+        else
+        {
+            Assert.Equal("transport close", reason);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using TypedIo.Tests.EngineIo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TypedIo.SocketIo;
@@ -110,13 +111,14 @@ public sealed class HostingTests
             var chatGone = chat.DisconnectedReason();
             await client.SendAsync("41/chat,");
             await chatGone.Within();
-            Assert.True(chatThing.Disposed);
+            // The scope is disposed right after the Disconnected listeners ran: wait for it, do not race it.
+            await EioTestUtil.WaitUntilAsync(() => chatThing.Disposed, "the /chat socket's scope is disposed");
             Assert.False(mainThing.Disposed);
 
             var mainGone = main.DisconnectedReason();
             await client.CloseAsync();
             await mainGone.Within();
-            Assert.True(mainThing.Disposed);
+            await EioTestUtil.WaitUntilAsync(() => mainThing.Disposed, "the / socket's scope is disposed");
         }
     }
 
