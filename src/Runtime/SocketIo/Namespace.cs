@@ -18,10 +18,7 @@ namespace TypedIo.SocketIo;
 public sealed class Namespace
 {
     private readonly ConcurrentDictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
-    private ImmutableArray<ConnectionMiddleware> _middleware = [];
-    private ImmutableArray<EventMiddleware> _eventMiddleware = [];
-    private ImmutableArray<Func<Socket, ValueTask>> _connectionHandlers = [];
+    private readonly NamespaceListeners _listeners = new();
 
     internal Namespace(SocketIoServer server, string name, ParentNamespace? parent = null)
     {
@@ -58,39 +55,29 @@ public sealed class Namespace
     /// <summary>Adds connection middleware: it runs, in order of addition, before a socket joins.</summary>
     public Namespace Use(ConnectionMiddleware middleware)
     {
-        ArgumentNullException.ThrowIfNull(middleware);
-        lock (_gate)
-            _middleware = _middleware.Add(middleware);
+        _listeners.Add(middleware);
         return this;
     }
 
     /// <summary>Adds event middleware that runs for every event of every socket of this namespace.</summary>
     public Namespace UseForEvents(EventMiddleware middleware)
     {
-        ArgumentNullException.ThrowIfNull(middleware);
-        lock (_gate)
-            _eventMiddleware = _eventMiddleware.Add(middleware);
+        _listeners.Add(middleware);
         return this;
     }
 
     /// <summary>Runs <paramref name="handler"/> for each socket that joins, after the CONNECT reply was sent.</summary>
     public Namespace OnConnection(Func<Socket, ValueTask> handler)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-            _connectionHandlers = _connectionHandlers.Add(handler);
+        _listeners.Add(handler);
         return this;
     }
 
     /// <summary>Runs <paramref name="handler"/> for each socket that joins.</summary>
     public Namespace OnConnection(Action<Socket> handler)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        return OnConnection(socket =>
-        {
-            handler(socket);
-            return ValueTask.CompletedTask;
-        });
+        _listeners.Add(handler);
+        return this;
     }
 
     /// <summary>Every socket of the namespace.</summary>
@@ -117,7 +104,7 @@ public sealed class Namespace
     /// <summary>Disconnects every socket (and closes their connections when <paramref name="close"/>).</summary>
     public void DisconnectSockets(bool close = false) => All.DisconnectSockets(close);
 
-    internal ImmutableArray<EventMiddleware> EventMiddleware => Parent is null ? _eventMiddleware : Parent.EventMiddleware.AddRange(_eventMiddleware);
+    internal ImmutableArray<EventMiddleware> EventMiddleware => Parent is null ? _listeners.EventMiddleware : Parent.EventMiddleware.AddRange(_listeners.EventMiddleware);
 
     internal IReadOnlyList<EventMiddleware> CombineEventMiddleware(ImmutableArray<EventMiddleware> socketMiddleware)
     {
@@ -126,7 +113,7 @@ public sealed class Namespace
     }
 
     internal IReadOnlyList<ConnectionMiddleware> ConnectionMiddleware =>
-        Parent is null ? _middleware : Parent.ConnectionMiddleware.AddRange(_middleware);
+        Parent is null ? _listeners.ConnectionMiddleware : Parent.ConnectionMiddleware.AddRange(_listeners.ConnectionMiddleware);
 
     internal void Add(Socket socket) => _sockets[socket.Id] = socket;
 
@@ -148,7 +135,7 @@ public sealed class Namespace
     {
         if (Parent is not null)
             Parent.RaiseConnection(socket);
-        foreach (var handler in _connectionHandlers)
+        foreach (var handler in _listeners.ConnectionHandlers)
             _ = RunHandlerAsync(handler, socket);
     }
 

@@ -18,10 +18,7 @@ public sealed class ParentNamespace
 {
     private readonly Func<string, JsonElement, ValueTask<bool>> _matches;
     private readonly ConcurrentDictionary<string, Namespace> _children = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
-    private ImmutableArray<ConnectionMiddleware> _middleware = [];
-    private ImmutableArray<EventMiddleware> _eventMiddleware = [];
-    private ImmutableArray<Func<Socket, ValueTask>> _connectionHandlers = [];
+    private readonly NamespaceListeners _listeners = new();
 
     internal ParentNamespace(SocketIoServer server, Func<string, JsonElement, ValueTask<bool>> matches)
     {
@@ -38,39 +35,29 @@ public sealed class ParentNamespace
     /// <summary>Adds connection middleware shared by every child.</summary>
     public ParentNamespace Use(ConnectionMiddleware middleware)
     {
-        ArgumentNullException.ThrowIfNull(middleware);
-        lock (_gate)
-            _middleware = _middleware.Add(middleware);
+        _listeners.Add(middleware);
         return this;
     }
 
     /// <summary>Adds event middleware shared by every child.</summary>
     public ParentNamespace UseForEvents(EventMiddleware middleware)
     {
-        ArgumentNullException.ThrowIfNull(middleware);
-        lock (_gate)
-            _eventMiddleware = _eventMiddleware.Add(middleware);
+        _listeners.Add(middleware);
         return this;
     }
 
     /// <summary>Runs <paramref name="handler"/> for each socket that joins any child.</summary>
     public ParentNamespace OnConnection(Func<Socket, ValueTask> handler)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-            _connectionHandlers = _connectionHandlers.Add(handler);
+        _listeners.Add(handler);
         return this;
     }
 
     /// <summary>Runs <paramref name="handler"/> for each socket that joins any child.</summary>
     public ParentNamespace OnConnection(Action<Socket> handler)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        return OnConnection(socket =>
-        {
-            handler(socket);
-            return ValueTask.CompletedTask;
-        });
+        _listeners.Add(handler);
+        return this;
     }
 
     /// <summary>Emits to every socket of every child.</summary>
@@ -80,9 +67,9 @@ public sealed class ParentNamespace
             await child.EmitAsync(eventName, args).ConfigureAwait(false);
     }
 
-    internal ImmutableArray<ConnectionMiddleware> ConnectionMiddleware => _middleware;
+    internal ImmutableArray<ConnectionMiddleware> ConnectionMiddleware => _listeners.ConnectionMiddleware;
 
-    internal ImmutableArray<EventMiddleware> EventMiddleware => _eventMiddleware;
+    internal ImmutableArray<EventMiddleware> EventMiddleware => _listeners.EventMiddleware;
 
     internal ValueTask<bool> MatchesAsync(string name, JsonElement auth) => _matches(name, auth);
 
@@ -92,7 +79,7 @@ public sealed class ParentNamespace
 
     internal void RaiseConnection(Socket socket)
     {
-        foreach (var handler in _connectionHandlers)
+        foreach (var handler in _listeners.ConnectionHandlers)
             _ = socket.Namespace.RunHandlerAsync(handler, socket);
     }
 }

@@ -34,8 +34,8 @@ public sealed class FixtureProcess : IAsyncDisposable
         _process = process;
         Port = port;
         _description = description;
-        _stdoutPump = Task.Run(PumpStdoutAsync);
-        _stderrPump = Task.Run(PumpStderrAsync);
+        _stdoutPump = ChildProcess.ReadLines(_process.StandardOutput, OnStdoutLine, "fixture stdout");
+        _stderrPump = ChildProcess.ReadLines(_process.StandardError, OnStderrLine, "fixture stderr");
     }
 
     /// <summary>The port the fixture listens on (all interfaces).</summary>
@@ -124,7 +124,7 @@ public sealed class FixtureProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Kill();
+            ChildProcess.KillTree(_process);
             throw Failure($"the fixture did not exit within {timeout.TotalSeconds:0.#} s of SIGTERM (it was killed)");
         }
         return _process.ExitCode;
@@ -135,7 +135,7 @@ public sealed class FixtureProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Kill();
+        ChildProcess.KillTree(_process);
         try
         {
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -195,8 +195,22 @@ public sealed class FixtureProcess : IAsyncDisposable
             await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(5));
             throw Failure($"the fixture exited with code {_process.ExitCode} before printing 'listening on'");
         }
-        Kill();
+        ChildProcess.KillTree(_process);
         throw Failure($"the fixture did not print 'listening on' within {StartTimeout.TotalSeconds:0} s (it was killed)");
+    }
+
+    private void OnStdoutLine(string line)
+    {
+        lock (_gate)
+            _stdout.AppendLine(line);
+        if (line.StartsWith("listening on ", StringComparison.Ordinal))
+            _listening.TrySetResult(line);
+    }
+
+    private void OnStderrLine(string line)
+    {
+        lock (_gate)
+            _stderr.AppendLine(line);
     }
 
     private static int FreePort()
@@ -213,42 +227,8 @@ public sealed class FixtureProcess : IAsyncDisposable
         }
     }
 
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-                _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited meanwhile.
-        }
-        catch (Win32Exception)
-        {
-            // It exited meanwhile, or cannot be killed; the wait that follows reports it.
-        }
-    }
 
-    private async Task PumpStdoutAsync()
-    {
-        while (await _process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            lock (_gate)
-                _stdout.AppendLine(line);
-            if (line.StartsWith("listening on ", StringComparison.Ordinal))
-                _listening.TrySetResult(line);
-        }
-    }
 
-    private async Task PumpStderrAsync()
-    {
-        while (await _process.StandardError.ReadLineAsync() is { } line)
-        {
-            lock (_gate)
-                _stderr.AppendLine(line);
-        }
-    }
 }
 
 /// <summary>The fixture process did not start or stop as expected; the message holds its output.</summary>

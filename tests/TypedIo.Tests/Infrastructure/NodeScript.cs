@@ -39,8 +39,8 @@ public sealed class NodeScript : IAsyncDisposable
         // Dedicated threads, not the thread pool: on Unix a redirected stream is an anonymous pipe without real async
         // reads, so ReadLineAsync would block a pool thread for as long as the script runs. With few cores that
         // starves the pool, and the server under test with it, for hundreds of milliseconds at a time.
-        _stdoutPump = RunOnDedicatedThread(PumpStdout, "node stdout");
-        _stderrPump = RunOnDedicatedThread(PumpStderr, "node stderr");
+        _stdoutPump = ChildProcess.RunOnDedicatedThread(PumpStdout, "node stdout");
+        _stderrPump = ChildProcess.RunOnDedicatedThread(PumpStderr, "node stderr");
     }
 
     /// <summary>The folder holding <c>package.json</c> and <c>node_modules</c> of the JavaScript clients.</summary>
@@ -136,7 +136,7 @@ public sealed class NodeScript : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                Kill();
+                ChildProcess.KillTree(_process);
                 throw Failure($"no '{name}' event within {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s (the script was killed)");
             }
         }
@@ -161,7 +161,7 @@ public sealed class NodeScript : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Kill();
+            ChildProcess.KillTree(_process);
             throw Failure($"the script did not exit within {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s (it was killed)");
         }
         return _process.ExitCode;
@@ -199,7 +199,7 @@ public sealed class NodeScript : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Kill();
+        ChildProcess.KillTree(_process);
         try
         {
             await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(5));
@@ -211,22 +211,6 @@ public sealed class NodeScript : IAsyncDisposable
         _process.Dispose();
     }
 
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-                _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited meanwhile.
-        }
-        catch (Win32Exception)
-        {
-            // It exited meanwhile, or cannot be killed; the wait that follows reports it.
-        }
-    }
 
     private void PumpStdout()
     {
@@ -263,28 +247,6 @@ public sealed class NodeScript : IAsyncDisposable
         }
     }
 
-    private static Task RunOnDedicatedThread(Action action, string name)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                action();
-                done.SetResult();
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-            {
-                done.SetResult(); // the pipe went away with the process
-            }
-        })
-        {
-            IsBackground = true,
-            Name = name,
-        };
-        thread.Start();
-        return done.Task;
-    }
 
     private void SignalLocked()
     {

@@ -12,15 +12,8 @@ public sealed class ConnectionHandlerTests
     [Fact]
     public async Task Handler_is_created_in_the_socket_scope_which_is_disposed_on_disconnect()
     {
-        var disposed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await TestHost.StartAsync(
-            app => app.MapTypedIo(io => io.Of("/").OnConnection<GreetingHandler>()),
-            services =>
-            {
-                services.AddTypedIo();
-                services.AddSingleton(disposed);
-                services.AddScoped<ScopedGreeting>();
-            });
+        var disposed = NewDisposedSignal();
+        await using var host = await StartAsync(io => io.Of("/").OnConnection<GreetingHandler>(), disposed);
 
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(new Uri(host.WebSocketAddress, "socket.io/?EIO=4&transport=websocket"), Timeout());
@@ -39,15 +32,8 @@ public sealed class ConnectionHandlerTests
     [Fact]
     public async Task Each_socket_gets_its_own_scope()
     {
-        var disposed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await TestHost.StartAsync(
-            app => app.MapTypedIo(io => io.Of("/").OnConnection<GreetingHandler>()),
-            services =>
-            {
-                services.AddTypedIo();
-                services.AddSingleton(disposed);
-                services.AddScoped<ScopedGreeting>();
-            });
+        var disposed = NewDisposedSignal();
+        await using var host = await StartAsync(io => io.Of("/").OnConnection<GreetingHandler>(), disposed);
 
         var ids = new List<string>();
         for (var i = 0; i < 2; i++)
@@ -65,10 +51,9 @@ public sealed class ConnectionHandlerTests
     [Fact]
     public async Task Connection_middleware_runs_in_the_same_scope_and_a_refused_socket_scope_is_disposed()
     {
-        var disposed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var disposed = NewDisposedSignal();
         var seenInMiddleware = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await TestHost.StartAsync(
-            app => app.MapTypedIo(io =>
+        await using var host = await StartAsync(io =>
             {
                 io.Of("/").Use(async (socket, next) =>
                 {
@@ -80,13 +65,7 @@ public sealed class ConnectionHandlerTests
                     Assert.NotNull(socket.Services!.GetRequiredService<ScopedGreeting>());
                     throw new SocketConnectException("no");
                 });
-            }),
-            services =>
-            {
-                services.AddTypedIo();
-                services.AddSingleton(disposed);
-                services.AddScoped<ScopedGreeting>();
-            });
+            }, disposed);
 
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(new Uri(host.WebSocketAddress, "socket.io/?EIO=4&transport=websocket"), Timeout());
@@ -100,6 +79,18 @@ public sealed class ConnectionHandlerTests
         Assert.Equal("44/refused,{\"message\":\"no\"}", await ReceiveTextAsync(ws));
         Assert.StartsWith("scope-", await disposed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    private static TaskCompletionSource<string> NewDisposedSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static Task<TestHost> StartAsync(Action<SocketIoServer> map, TaskCompletionSource<string> disposed) =>
+        TestHost.StartAsync(
+            app => app.MapTypedIo(map),
+            services =>
+            {
+                services.AddTypedIo();
+                services.AddSingleton(disposed);
+                services.AddScoped<ScopedGreeting>();
+            });
 
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;
 
