@@ -17,6 +17,7 @@ public sealed class Socket
     private readonly SocketEventHandlers _handlers = new();
     private readonly PendingAcks _acks = new();
     private readonly object _gate = new();
+    private readonly SemaphoreSlim _eventSlots;
     private ImmutableArray<EventMiddleware> _middleware = [];
     private int _connected;
     private int _closed;
@@ -27,6 +28,7 @@ public sealed class Socket
         _client = client;
         Id = EngineIo.SessionId.Create();
         Handshake = new SocketHandshake(client.Session.Handshake, auth);
+        _eventSlots = new SemaphoreSlim(nsp.Server.Options.MaxConcurrentEventsPerSocket);
     }
 
     /// <summary>The socket id: random, distinct from the Engine.IO session id, and the name of its own room.</summary>
@@ -257,17 +259,24 @@ public sealed class Socket
         Write(Namespace.Server.Parser.EncodeConnect(Namespace.Name, new JsonObject { ["sid"] = Id }), isVolatile: false);
     }
 
-    internal void OnPacket(SocketPacket packet)
+    internal ValueTask OnPacketAsync(SocketPacket packet)
     {
         if (!Connected)
-            return;
+            return ValueTask.CompletedTask;
         switch (packet.Type)
         {
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
                 var args = new SocketArgs(packet.Data!.Value, 1, packet.Attachments);
-                _ = DispatchAsync(new SocketEvent(this, packet.EventName!, args, packet.Id));
-                break;
+                var socketEvent = new SocketEvent(this, packet.EventName!, args, packet.Id);
+                // The common case takes a slot without waiting; a client with too many events in flight is not read
+                // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
+                if (_eventSlots.Wait(0))
+                {
+                    _ = DispatchAsync(socketEvent);
+                    return ValueTask.CompletedTask;
+                }
+                return DispatchWhenSlotFreeAsync(socketEvent);
             case SocketPacketType.Ack:
             case SocketPacketType.BinaryAck:
                 if (packet.Id is { } id)
@@ -277,6 +286,21 @@ public sealed class Socket
                 OnClose(SocketDisconnectReasons.ClientNamespaceDisconnect);
                 break;
         }
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask DispatchWhenSlotFreeAsync(SocketEvent socketEvent)
+    {
+        SocketIoLog.EventsThrottled(Namespace.Server.Logger, Id, Namespace.Server.Options.MaxConcurrentEventsPerSocket);
+        try
+        {
+            await _eventSlots.WaitAsync(Connection.Closed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the connection closed: nothing more to dispatch
+        }
+        _ = DispatchAsync(socketEvent);
     }
 
     /// <summary>
@@ -296,6 +320,10 @@ public sealed class Socket
         catch (Exception ex)
         {
             SocketIoLog.HandlerFailed(Namespace.Server.Logger, Id, socketEvent.Name, ex);
+        }
+        finally
+        {
+            _eventSlots.Release();
         }
     }
 

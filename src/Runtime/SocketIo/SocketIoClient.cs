@@ -54,7 +54,7 @@ internal sealed class SocketIoClient
         }
         else if (socket is not null && packet.Type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
         {
-            socket.OnPacket(packet);
+            await socket.OnPacketAsync(packet).ConfigureAwait(false);
         }
         else
         {

@@ -28,4 +28,7 @@ internal static partial class SocketIoLog
 
     [LoggerMessage(207, LogLevel.Error, "Handler of '{EventName}' failed for socket {SocketId}.")]
     public static partial void HandlerFailed(ILogger logger, string socketId, string eventName, Exception exception);
+
+    [LoggerMessage(208, LogLevel.Warning, "Socket {SocketId} has {Limit} events in flight; not reading from its connection until one finishes.")]
+    public static partial void EventsThrottled(ILogger logger, string socketId, int limit);
 }

@@ -31,6 +31,13 @@ public sealed class SocketIoOptions
     /// <summary>The wire format. Default: the JSON parser built from the options above.</summary>
     public IPacketParser? Parser { get; set; }
 
+    /// <summary>
+    /// Events of one socket whose handlers may run at the same time. When a client has this many in flight, its
+    /// connection is not read from until one finishes, so a flood of events cannot make the server hold an unbounded
+    /// number of handlers (Node has no such bound). Default 256.
+    /// </summary>
+    public int MaxConcurrentEventsPerSocket { get; set; } = 256;
+
     /// <summary>Whether a dynamic child namespace is removed once its last socket leaves. Default false.</summary>
     public bool CleanupEmptyChildNamespaces { get; set; }
 
@@ -40,6 +47,7 @@ public sealed class SocketIoOptions
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout));
         if (MaxAttachments < 0) throw new ArgumentOutOfRangeException(nameof(MaxAttachments));
         if (MaxJsonDepth <= 0) throw new ArgumentOutOfRangeException(nameof(MaxJsonDepth));
+        if (MaxConcurrentEventsPerSocket <= 0) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentEventsPerSocket));
         ArgumentNullException.ThrowIfNull(EngineIo);
         EngineIo.Validate();
     }
