@@ -31,4 +31,7 @@ internal static partial class SocketIoLog
 
     [LoggerMessage(208, LogLevel.Warning, "Socket {SocketId} has {Limit} events in flight; not reading from its connection until one finishes.")]
     public static partial void EventsThrottled(ILogger logger, string socketId, int limit);
+
+    [LoggerMessage(209, LogLevel.Error, "The dynamic namespace rule failed for {Namespace}; treated as no match.")]
+    public static partial void NamespacePredicateFailed(ILogger logger, string @namespace, Exception exception);
 }

@@ -125,12 +125,26 @@ public sealed class SocketIoServer : IEngineIoHandler
             parents = [.. _parents];
         foreach (var parent in parents)
         {
-            if (!await parent.MatchesAsync(name, auth).ConfigureAwait(false))
+            if (!await MatchesAsync(parent, name, auth).ConfigureAwait(false))
                 continue;
             var child = _namespaces.GetOrAdd(name, _ => parent.CreateChild(name));
             return child;
         }
         return null;
+    }
+
+    /// <summary>A predicate that throws is logged and counts as no match: the client gets "Invalid namespace".</summary>
+    private async ValueTask<bool> MatchesAsync(ParentNamespace parent, string name, JsonElement auth)
+    {
+        try
+        {
+            return await parent.MatchesAsync(name, auth).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.NamespacePredicateFailed(Logger, name, ex);
+            return false;
+        }
     }
 
     internal void OnChildNamespaceEmpty(Namespace child)
