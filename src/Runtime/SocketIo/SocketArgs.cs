@@ -39,8 +39,10 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     public object?[] ToEmitArgs()
     {
         var result = new object?[Count];
+        // Without attachments there are no placeholders to resolve: the JSON values are written back as they are.
+        var raw = Attachments.Count == 0;
         for (var i = 0; i < result.Length; i++)
-            result[i] = GetNode(i);
+            result[i] = raw ? this[i] : GetNode(i);
         return result;
     }
 
