@@ -16,7 +16,6 @@ public sealed class EngineIoSession
     private readonly Channel<EngineFrame> _outbound;
     private readonly CancellationTokenSource _closed = new();
     private readonly SemaphoreSlim _receiveGate = new(1, 1);
-    private Dictionary<object, object?>? _items;
 
     private volatile SessionState _state = SessionState.Open;
     private volatile bool _isWebSocket;
@@ -66,8 +65,8 @@ public sealed class EngineIoSession
     /// <summary>Why the session closed, once it has.</summary>
     public string? CloseReason => _closeReason;
 
-    /// <summary>Arbitrary per-session state for the layer above.</summary>
-    public IDictionary<object, object?> Items => LazyInitializer.EnsureInitialized(ref _items, () => new Dictionary<object, object?>());
+    /// <summary>The layer above's own object for this session (Socket.IO keeps its per-connection state here).</summary>
+    public object? HandlerState { get; set; }
 
     internal EngineIoServer Server => _server;
     internal ChannelReader<EngineFrame> Outbound => _outbound.Reader;

@@ -20,8 +20,6 @@ namespace TypedIo.SocketIo;
 /// </example>
 public sealed class SocketIoServer : IEngineIoHandler
 {
-    private const string ClientKey = "socket.io client";
-
     private readonly ConcurrentDictionary<string, Namespace> _namespaces = new(StringComparer.Ordinal);
     private readonly List<ParentNamespace> _parents = [];
     private readonly IServiceScopeFactory? _scopes;
@@ -157,16 +155,16 @@ public sealed class SocketIoServer : IEngineIoHandler
 
     ValueTask IEngineIoHandler.OnConnectedAsync(EngineIoSession session)
     {
-        session.Items[ClientKey] = new SocketIoClient(this, session);
+        session.HandlerState = new SocketIoClient(this, session);
         return ValueTask.CompletedTask;
     }
 
     ValueTask IEngineIoHandler.OnMessageAsync(EngineIoSession session, EngineMessage message) =>
-        session.Items.TryGetValue(ClientKey, out var client) ? ((SocketIoClient)client!).OnMessageAsync(message) : ValueTask.CompletedTask;
+        session.HandlerState is SocketIoClient client ? client.OnMessageAsync(message) : ValueTask.CompletedTask;
 
     void IEngineIoHandler.OnClosed(EngineIoSession session, string reason)
     {
-        if (session.Items.TryGetValue(ClientKey, out var client))
-            ((SocketIoClient)client!).OnClosed(reason);
+        if (session.HandlerState is SocketIoClient client)
+            client.OnClosed(reason);
     }
 }
