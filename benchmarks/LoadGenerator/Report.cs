@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+
+namespace TypedIo.Benchmarks.LoadGenerator;
+
+/// <summary>Medians over rounds, as markdown, with ratios against Node's socket.io and a check of the targets.</summary>
+internal static class Report
+{
+    private const string Node = "node";
+    private const string TypedIo = "typedio";
+    private const string Raw = "raw";
+
+    private static readonly string[] ServerOrder = [TypedIo, Node, Raw];
+    private static readonly string[] ScenarioOrder = ["echo", "ack", "broadcast", "polling", "idle"];
+
+    private sealed record Row(string Server, string Scenario, int Clients, int Rounds, double Rate, double Efficiency, double P50, double P99, double P999, double ServerCpu, double ClientCpu, double RssPerConnection, long Errors);
+
+    public static string Build(List<Result> results)
+    {
+        var rows = results
+            .GroupBy(r => (r.Server, r.Scenario, r.Clients))
+            .Select(g => new Row(g.Key.Server, g.Key.Scenario, g.Key.Clients, g.Count(),
+                Median(g.Select(r => r.MessagesPerSecond)), Median(g.Select(r => r.MessagesPerCpuSecond)),
+                Median(g.Select(r => r.P50Us)), Median(g.Select(r => r.P99Us)), Median(g.Select(r => r.P999Us)),
+                Median(g.Select(r => r.Seconds > 0 ? r.ServerCpuSeconds / r.Seconds : 0)),
+                Median(g.Select(r => r.Seconds > 0 ? r.ClientCpuSeconds / r.Seconds : 0)),
+                Median(g.Select(r => r.RssKbPerConnection)), g.Sum(r => r.Errors)))
+            .OrderBy(r => Order(ScenarioOrder, r.Scenario)).ThenBy(r => r.Clients).ThenBy(r => Order(ServerOrder, r.Server))
+            .ToList();
+
+        Row? Find(string server, string scenario, int clients) =>
+            rows.FirstOrDefault(r => r.Server == server && r.Scenario == scenario && r.Clients == clients);
+
+        var sb = new StringBuilder();
+        var rounds = rows.Count == 0 ? 0 : rows.Max(r => r.Rounds);
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Medians of {rounds} round(s). msg = one echo/ack round trip (request + reply), one broadcast delivery, or one polling echo; ×Node = this server's value ÷ Node's (efficiency: higher is better; p99: lower is better).");
+        sb.AppendLine();
+        sb.AppendLine("| Scenario | Clients | Server | msg/s | msg per server CPU-s | ×Node | p50 ms | p99 ms | p99.9 ms | p99 ×Node | server CPU | client CPU | errors |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in rows.Where(r => r.Scenario != "idle"))
+        {
+            var node = Find(Node, row.Scenario, row.Clients);
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Scenario} | {row.Clients:N0} | {row.Server} | {row.Rate:N0} | {row.Efficiency:N0} | {Ratio(row.Efficiency, node?.Efficiency)} | {Ms(row.P50)} | {Ms(row.P99)} | {Ms(row.P999)} | {Ratio(row.P99, node?.P99)} | {row.ServerCpu:P0} | {row.ClientCpu:P0} | {row.Errors} |");
+        }
+
+        var idle = rows.Where(r => r.Scenario == "idle").ToList();
+        if (idle.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("| Idle | Connections | Server | RSS per connection | ×Node | connects/s | connects per server CPU-s | errors |");
+            sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+            foreach (var row in idle)
+            {
+                var node = Find(Node, "idle", row.Clients);
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| idle | {row.Clients:N0} | {row.Server} | {row.RssPerConnection:0.0} KB | {Ratio(row.RssPerConnection, node?.RssPerConnection)} | {row.Rate:N0} | {row.Efficiency:N0} | {row.Errors} |");
+            }
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Targets (TypedIo, same run):");
+        sb.AppendLine();
+        foreach (var row in rows.Where(r => r.Server == TypedIo))
+        {
+            var node = Find(Node, row.Scenario, row.Clients);
+            var raw = Find(Raw, row.Scenario, row.Clients);
+            var key = $"{row.Scenario}/{row.Clients}";
+            switch (row.Scenario)
+            {
+                case "echo" or "ack" or "broadcast":
+                    Check(sb, $"{key}: msg per server CPU-s ≥ 1.25× Node", row.Efficiency, node?.Efficiency, 1.25, higherIsBetter: true);
+                    Check(sb, $"{key}: msg per server CPU-s ≥ 0.95× raw Kestrel", row.Efficiency, raw?.Efficiency, 0.95, higherIsBetter: true);
+                    Check(sb, $"{key}: p99 ≤ Node", row.P99, node?.P99, 1.0, higherIsBetter: false);
+                    break;
+                case "polling":
+                    Check(sb, $"{key}: msg per server CPU-s ≥ Node", row.Efficiency, node?.Efficiency, 1.0, higherIsBetter: true);
+                    break;
+                case "idle":
+                    var ok = row.RssPerConnection <= 12;
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"- {(ok ? "met" : "MISSED")}: {key}: RSS ≤ 12 KB per connection ({row.RssPerConnection:0.0} KB)");
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static void Check(StringBuilder sb, string what, double value, double? reference, double factor, bool higherIsBetter)
+    {
+        if (reference is not { } r || r <= 0 || double.IsNaN(r))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- n/a: {what} (no reference row)");
+            return;
+        }
+        var ratio = value / r;
+        var ok = higherIsBetter ? ratio >= factor : ratio <= factor;
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- {(ok ? "met" : "MISSED")}: {what} ({ratio:0.00}×)");
+    }
+
+    private static int Order(string[] order, string value)
+    {
+        var index = Array.IndexOf(order, value);
+        return index < 0 ? order.Length : index;
+    }
+
+    private static string Ratio(double value, double? reference) =>
+        reference is { } r && r > 0 && !double.IsNaN(r) && !double.IsNaN(value) ? (value / r).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
+
+    private static string Ms(double microseconds) =>
+        double.IsNaN(microseconds) ? "–" : (microseconds / 1000).ToString(microseconds < 10_000 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
+        if (sorted.Length == 0)
+            return double.NaN;
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Globalization;
+
+/// <summary>
+/// A .NET startup hook (<c>DOTNET_STARTUP_HOOKS=TypedIo.Benchmarks.CounterHook.dll</c>) that samples runtime counters
+/// of an unmodified server process once a second into <c>TYPEDIO_COUNTERS_FILE</c>: allocated bytes, thread-pool work
+/// items, lock contentions, GCs, heap size. Divided by the load generator's message count they give per-message costs.
+/// </summary>
+#pragma warning disable CA1050 // A startup hook must be a type named StartupHook in no namespace.
+internal static class StartupHook
+#pragma warning restore CA1050
+{
+    public static void Initialize()
+    {
+        var path = Environment.GetEnvironmentVariable("TYPEDIO_COUNTERS_FILE");
+        if (string.IsNullOrEmpty(path))
+            return;
+        var thread = new Thread(() => Sample(path)) { IsBackground = true, Name = "counter-hook" };
+        thread.Start();
+    }
+
+    private static void Sample(string path)
+    {
+        // TYPEDIO_COUNTERS_LIVE=1: heap_kb is the live heap after a full collection each second (profiling only).
+        var live = Environment.GetEnvironmentVariable("TYPEDIO_COUNTERS_LIVE") == "1";
+        using var writer = new StreamWriter(path, append: false) { AutoFlush = true };
+        writer.WriteLine("unix_ms\tallocated_bytes\tthreadpool_items\tlock_contentions\tgen0\tgen1\tgen2\tthreadpool_threads\theap_kb\tcpu_ms");
+        var process = Process.GetCurrentProcess();
+        while (true)
+        {
+            process.Refresh();
+            writer.WriteLine(string.Join('\t',
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                GC.GetTotalAllocatedBytes(precise: false),
+                ThreadPool.CompletedWorkItemCount,
+                Monitor.LockContentionCount,
+                GC.CollectionCount(0),
+                GC.CollectionCount(1),
+                GC.CollectionCount(2),
+                ThreadPool.ThreadCount,
+                GC.GetTotalMemory(forceFullCollection: live) / 1024,
+                ((long)process.TotalProcessorTime.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)));
+            Thread.Sleep(1000);
+        }
+    }
+}

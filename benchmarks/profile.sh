@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Per-message costs of one server under one scenario, for finding hot spots:
+#  1. runtime counters sampled inside the unmodified server by a startup hook (Profiling/CounterHook): allocated
+#     bytes, thread-pool work items, lock contentions and GCs per message;
+#  2. a thread-time sampling trace (dotnet-trace, if installed: `dotnet tool install -g dotnet-trace`), top methods;
+#  3. with PERF=1 and Linux perf: a CPU profile (kernel included) with JIT symbols (perf map, W^X off for this run).
+#
+#   benchmarks/profile.sh [typedio|raw] [scenario:clients] [seconds]      e.g. benchmarks/profile.sh typedio echo:100 8
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+ART="$HERE/.artifacts"
+BIN="$ART/bin"
+SERVER=${1:-typedio}
+SCENARIO=${2:-echo:100}
+SECONDS_MEASURED=${3:-8}
+WARMUP=2
+DOTNET_TRACE=${DOTNET_TRACE:-$(command -v dotnet-trace || true)}
+
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+  for project in "$ROOT/tests/Fixture" "$HERE/LoadGenerator" "$HERE/Peers/RawKestrel" "$HERE/Profiling/CounterHook"; do
+    dotnet build "$project" -c Release --artifacts-path "$ART" -nologo -v q >/dev/null
+  done
+fi
+OUT="$HERE/results/profile-$SERVER-${SCENARIO/:/-}-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+case $SERVER in
+  typedio) DLL="$BIN/Fixture/release/TypedIo.Fixture.dll" ;;
+  raw) DLL="$BIN/RawKestrel/release/TypedIo.Benchmarks.RawKestrel.dll" ;;
+  *) echo "profile.sh profiles .NET servers: typedio or raw" >&2; exit 2 ;;
+esac
+PIN_SERVER=(); PIN_CLIENT=()
+if (( $(nproc) >= 2 )); then PIN_SERVER=(taskset -c 0); PIN_CLIENT=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
+
+PERF_ENV=()
+if [[ "${PERF:-0}" == "1" ]]; then PERF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
+env "${PERF_ENV[@]}" DOTNET_STARTUP_HOOKS="$BIN/CounterHook/release/TypedIo.Benchmarks.CounterHook.dll" TYPEDIO_COUNTERS_FILE="$OUT/counters.tsv" \
+  "${PIN_SERVER[@]}" dotnet "$DLL" --port 3110 > "$OUT/server.log" 2>&1 &
+PID=$!
+trap 'kill -TERM $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do grep -q "listening on" "$OUT/server.log" && break; sleep 0.05; done
+
+run_load() { # tsv
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$BIN/LoadGenerator/release/TypedIo.Benchmarks.LoadGenerator.dll" run \
+    --url http://127.0.0.1:3110 --server-pid "$PID" --server-name "$SERVER" --scenarios "$SCENARIO" \
+    --warmup "$WARMUP" --duration "$SECONDS_MEASURED" --clk-tck "$(getconf CLK_TCK)" --out "$1"
+}
+
+# ---- pass 1: counters ----
+T0=$(date +%s%3N)
+run_load "$OUT/load.tsv"
+RATE=$(awk -F'\t' 'NR==2 {print $5/$6}' "$OUT/load.tsv")
+awk -F'\t' -v from=$(( T0 + (WARMUP * 1000) + 1500 )) -v to=$(( T0 + (WARMUP + SECONDS_MEASURED) * 1000 )) -v rate="$RATE" '
+  NR > 1 && $1 >= from && $1 <= to { if (!first) { first = 1; t0 = $1; a0 = $2; w0 = $3; l0 = $4; g0 = $5; c0 = $10 } t1 = $1; a1 = $2; w1 = $3; l1 = $4; g1 = $5; c1 = $10 }
+  END {
+    s = (t1 - t0) / 1000; if (s <= 0) { print "not enough counter samples"; exit }
+    msgs = rate * s
+    printf "steady window %.1f s, %.0f msg/s (load generator)\n", s, rate
+    printf "allocated bytes per message:      %8.0f\n", (a1 - a0) / msgs
+    printf "thread-pool work items / message: %8.2f\n", (w1 - w0) / msgs
+    printf "lock contentions / message:       %8.3f\n", (l1 - l0) / msgs
+    printf "gen0 GCs per second:              %8.2f\n", (g1 - g0) / s
+    printf "server CPU us / message:          %8.1f\n", (c1 - c0) * 1000 / msgs
+  }' "$OUT/counters.tsv" | tee "$OUT/per-message.txt"
+
+# ---- pass 2: CPU samples ----
+if [[ -n "$DOTNET_TRACE" ]]; then
+  run_load "$OUT/load-traced.tsv" > /dev/null &
+  LOAD=$!
+  sleep $(( WARMUP + 1 ))
+  "$DOTNET_TRACE" collect -p "$PID" --profile dotnet-common,dotnet-sampled-thread-time --duration 00:00:00:05 -o "$OUT/cpu.nettrace" > "$OUT/trace.log" 2>&1 || true
+  wait $LOAD || true
+  { echo "== top 30 exclusive"; "$DOTNET_TRACE" report "$OUT/cpu.nettrace" topN -n 30;
+    echo "== top 40 inclusive"; "$DOTNET_TRACE" report "$OUT/cpu.nettrace" topN -n 40 --inclusive; } > "$OUT/cpu-top.txt" 2>&1 || true
+  echo "CPU samples: $OUT/cpu-top.txt"
+else
+  echo "dotnet-trace not found: skipped the CPU trace (set DOTNET_TRACE=/path/to/dotnet-trace)"
+fi
+# ---- pass 3: perf ----
+if [[ "${PERF:-0}" == "1" ]] && command -v perf >/dev/null; then
+  run_load "$OUT/load-perf.tsv" > /dev/null &
+  LOAD=$!
+  sleep $(( WARMUP + 1 ))
+  perf record -F 999 -g -p "$PID" -o "$OUT/perf.data" -- sleep 5 > "$OUT/perf.log" 2>&1 || true
+  wait $LOAD || true
+  { echo "== by DSO"; perf report -i "$OUT/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -20
+    echo "== by symbol (self)"; perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80
+    echo "== by symbol (children)"; perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80
+  } > "$OUT/perf-top.txt"
+  echo "perf: $OUT/perf-top.txt"
+fi
+echo "output: $OUT"
