@@ -18,6 +18,7 @@ public sealed class Socket
     private readonly PendingAcks _acks = new();
     private readonly object _gate = new();
     private readonly SemaphoreSlim _eventSlots;
+    private ConcurrentDictionary<string, object?>? _data;
     private ImmutableArray<EventMiddleware> _middleware = [];
     private int _connected;
     private int _closed;
@@ -49,8 +50,9 @@ public sealed class Socket
     /// <summary>Whether the socket is connected to its namespace.</summary>
     public bool Connected => Volatile.Read(ref _connected) == 1;
 
-    /// <summary>Free-form per-socket state.</summary>
-    public ConcurrentDictionary<string, object?> Data { get; } = new(StringComparer.Ordinal);
+    /// <summary>Free-form per-socket state (created on first use: most sockets never need one).</summary>
+    public ConcurrentDictionary<string, object?> Data =>
+        LazyInitializer.EnsureInitialized(ref _data, static () => new ConcurrentDictionary<string, object?>(StringComparer.Ordinal));
 
     /// <summary>The rooms this socket is in, its own id room included.</summary>
     public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
