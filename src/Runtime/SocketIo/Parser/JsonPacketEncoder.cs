@@ -14,8 +14,17 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
 {
     public EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId)
     {
-        CheckNamespace(nsp);
         ArgumentNullException.ThrowIfNull(eventName);
+        return EncodeArray(nsp, ackId, eventName, args, SocketPacketType.Event, SocketPacketType.BinaryEvent);
+    }
+
+    public EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args) =>
+        EncodeArray(nsp, ackId, eventName: null, args, SocketPacketType.Ack, SocketPacketType.BinaryAck);
+
+    /// <summary>An event (<c>[name, ...args]</c>) or an ack (<c>[...args]</c>); binary when any argument holds bytes.</summary>
+    private EncodedPacket EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketPacketType plain, SocketPacketType binary)
+    {
+        CheckNamespace(nsp);
         if (ackId is { } id)
             CheckAckId(id);
 
@@ -26,38 +35,13 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
             using (AttachmentContext.Collect(buffer.Attachments))
             {
                 writer.WriteStartArray();
-                writer.WriteStringValue(eventName);
+                if (eventName is not null)
+                    writer.WriteStringValue(eventName);
                 WriteValues(writer, args);
                 writer.WriteEndArray();
                 writer.Flush();
             }
-            var type = buffer.Attachments.Count == 0 ? SocketPacketType.Event : SocketPacketType.BinaryEvent;
-            return Build(type, nsp, ackId, buffer);
-        }
-        finally
-        {
-            PacketJsonBuffer.Return(buffer);
-        }
-    }
-
-    public EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args)
-    {
-        CheckNamespace(nsp);
-        CheckAckId(ackId);
-
-        var buffer = PacketJsonBuffer.Rent();
-        try
-        {
-            var writer = buffer.GetWriter(writerOptions);
-            using (AttachmentContext.Collect(buffer.Attachments))
-            {
-                writer.WriteStartArray();
-                WriteValues(writer, args);
-                writer.WriteEndArray();
-                writer.Flush();
-            }
-            var type = buffer.Attachments.Count == 0 ? SocketPacketType.Ack : SocketPacketType.BinaryAck;
-            return Build(type, nsp, ackId, buffer);
+            return Build(buffer.Attachments.Count == 0 ? plain : binary, nsp, ackId, buffer);
         }
         finally
         {
