@@ -250,8 +250,9 @@ public sealed class Socket
             _client.DisconnectAll();
             return;
         }
-        Write(Namespace.Server.Parser.EncodeDisconnect(Namespace.Name), isVolatile: false);
+        // Leave the namespace before telling the client, so a client that reacts at once already sees it gone.
         OnClose(SocketDisconnectReasons.ServerNamespaceDisconnect);
+        Write(Namespace.Server.Parser.EncodeDisconnect(Namespace.Name), isVolatile: false);
     }
 
     internal void OnConnect()
