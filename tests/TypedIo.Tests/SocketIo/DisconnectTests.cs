@@ -78,12 +78,7 @@ public sealed class DisconnectTests
         var client = await SioClient.ConnectAsync(host);
         using (client)
         {
-            await client.JoinAsync("/");
-            var main = await sockets.NextAsync();
-            await client.JoinAsync("/chat");
-            var chat = await sockets.NextAsync();
-            var mainReason = main.DisconnectedReason();
-            var chatReason = chat.DisconnectedReason();
+            var (main, chat, mainReason, chatReason) = await JoinMainAndChatAsync(client, sockets);
 
             if (how == "websocket close")
                 await client.CloseAsync();
@@ -141,12 +136,7 @@ public sealed class DisconnectTests
         var client = await SioClient.ConnectAsync(host);
         using (client)
         {
-            await client.JoinAsync("/");
-            var main = await sockets.NextAsync();
-            await client.JoinAsync("/chat");
-            var chat = await sockets.NextAsync();
-            var mainReason = main.DisconnectedReason();
-            var chatReason = chat.DisconnectedReason();
+            var (main, chat, mainReason, chatReason) = await JoinMainAndChatAsync(client, sockets);
 
             main.Connection.Close();
 
@@ -167,12 +157,7 @@ public sealed class DisconnectTests
         var bystander = await sockets.NextAsync();
         using (client)
         {
-            await client.JoinAsync("/");
-            var main = await sockets.NextAsync();
-            await client.JoinAsync("/chat");
-            var chat = await sockets.NextAsync();
-            var mainReason = main.DisconnectedReason();
-            var chatReason = chat.DisconnectedReason();
+            var (main, chat, mainReason, chatReason) = await JoinMainAndChatAsync(client, sockets);
 
             main.Disconnect(close: true);
 
@@ -220,12 +205,7 @@ public sealed class DisconnectTests
         var client = await SioClient.ConnectAsync(host);
         using (client)
         {
-            await client.JoinAsync("/");
-            var main = await sockets.NextAsync();
-            await client.JoinAsync("/chat");
-            var chat = await sockets.NextAsync();
-            var mainReason = main.DisconnectedReason();
-            var chatReason = chat.DisconnectedReason();
+            var (main, chat, mainReason, chatReason) = await JoinMainAndChatAsync(client, sockets);
 
             host.Services.GetRequiredSocketIo().Close();
 
@@ -329,5 +309,15 @@ public sealed class DisconnectTests
         await socket.Namespace.EmitAsync("late");
         Assert.False(socket.Connection.IsOpen);
         Assert.Equal(EngineIoCloseReasons.TransportClose, socket.Connection.CloseReason);
+    }
+
+    /// <summary>Joins <c>/</c> and <c>/chat</c> on one connection and starts waiting for both sockets' disconnect reasons.</summary>
+    private static async Task<(Socket Main, Socket Chat, Task<string> MainReason, Task<string> ChatReason)> JoinMainAndChatAsync(SioClient client, Recorder<Socket> sockets)
+    {
+        await client.JoinAsync("/");
+        var main = await sockets.NextAsync();
+        await client.JoinAsync("/chat");
+        var chat = await sockets.NextAsync();
+        return (main, chat, main.DisconnectedReason(), chat.DisconnectedReason());
     }
 }
