@@ -101,6 +101,16 @@ public sealed class Socket
         return this;
     }
 
+    /// <summary>
+    /// Routes events to <paramref name="router"/> after their handlers added with On (one router per socket: what a
+    /// typed hub uses to dispatch its events).
+    /// </summary>
+    public Socket Route(ISocketEventRouter router)
+    {
+        _handlers.SetRouter(router);
+        return this;
+    }
+
     /// <summary>Handles every incoming event, after the event middleware and before the event's own handlers.</summary>
     public Socket OnAny(Func<SocketEvent, ValueTask> handler)
     {
@@ -270,7 +280,7 @@ public sealed class Socket
         {
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
-                var args = new SocketArgs(packet.Data!.Value, 1, packet.Attachments);
+                var args = new SocketArgs(packet.Data!.Value, 1, packet.Attachments, Namespace.Server.Parser as JsonPacketParser);
                 var socketEvent = new SocketEvent(this, packet.EventName!, args, packet.Id);
                 // The common case takes a slot without waiting; a client with too many events in flight is not read
                 // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
@@ -283,7 +293,7 @@ public sealed class Socket
             case SocketPacketType.Ack:
             case SocketPacketType.BinaryAck:
                 if (packet.Id is { } id)
-                    _acks.Complete(id, new SocketArgs(packet.Data!.Value, 0, packet.Attachments));
+                    _acks.Complete(id, new SocketArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Parser as JsonPacketParser));
                 break;
             case SocketPacketType.Disconnect:
                 OnClose(SocketDisconnectReasons.ClientNamespaceDisconnect);

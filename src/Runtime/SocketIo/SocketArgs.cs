@@ -12,12 +12,14 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
 {
     private readonly JsonElement _array;
     private readonly int _offset;
+    private readonly JsonPacketParser? _parser;
 
-    internal SocketArgs(JsonElement array, int offset, IReadOnlyList<byte[]> attachments)
+    internal SocketArgs(JsonElement array, int offset, IReadOnlyList<byte[]> attachments, JsonPacketParser? parser = null)
     {
         _array = array;
         _offset = offset;
         Attachments = attachments;
+        _parser = parser;
     }
 
     /// <summary>No arguments.</summary>
@@ -48,6 +50,24 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
 
     /// <summary>Argument <paramref name="index"/> as binary data, when it is a binary attachment.</summary>
     public byte[]? GetBinary(int index) => GetNode(index) is JsonValue value && value.TryGetValue<byte[]>(out var bytes) ? bytes : null;
+
+    /// <summary>
+    /// Argument <paramref name="index"/> deserialized with the server's JSON options (binary values at any depth
+    /// taken from their attachments): what typed hubs use.
+    /// </summary>
+    /// <exception cref="JsonException">The JSON does not fit <typeparamref name="T"/>.</exception>
+    /// <exception cref="NotSupportedException">The server does not use the JSON parser.</exception>
+    public T? Get<T>(int index)
+    {
+        // JSON trees keep binary values as byte arrays (System.Text.Json would read a placeholder as a plain object).
+        if (typeof(JsonNode).IsAssignableFrom(typeof(T)))
+        {
+            var node = GetNode(index);
+            return node is null or T ? (T?)(object?)node : throw new JsonException($"Argument {index} is not a {typeof(T).Name}.");
+        }
+        var parser = _parser ?? throw new NotSupportedException("Typed arguments need the server's JsonPacketParser.");
+        return parser.Deserialize<T>(this[index], Attachments);
+    }
 
     /// <summary>Argument <paramref name="index"/> deserialized with <paramref name="typeInfo"/>.</summary>
     public T? GetValue<T>(int index, JsonTypeInfo<T> typeInfo) => this[index].Deserialize(typeInfo);

@@ -11,6 +11,14 @@ internal sealed class SocketEventHandlers
     private ImmutableDictionary<string, ImmutableArray<Entry>> _byName = ImmutableDictionary.Create<string, ImmutableArray<Entry>>(StringComparer.Ordinal);
     private ImmutableArray<Func<SocketEvent, ValueTask>> _any = [];
     private ImmutableArray<Action<string, IReadOnlyList<object?>>> _anyOutgoing = [];
+    private ISocketEventRouter? _router;
+
+    public void SetRouter(ISocketEventRouter router)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        if (Interlocked.CompareExchange(ref _router, router, null) is not null)
+            throw new InvalidOperationException("The socket already has a router (a socket is served by one hub).");
+    }
 
     public static Func<SocketEvent, ValueTask> Wrap(Action<SocketEvent> handler) => e =>
     {
@@ -91,14 +99,18 @@ internal sealed class SocketEventHandlers
         foreach (var handler in any)
             await handler(socketEvent).ConfigureAwait(false);
 
-        if (!_byName.TryGetValue(socketEvent.Name, out var list))
-            return;
-        foreach (var entry in list)
+        if (_byName.TryGetValue(socketEvent.Name, out var list))
         {
-            if (entry.Once && !TryConsumeOnce(socketEvent.Name, entry))
-                continue;
-            await entry.Handler(socketEvent).ConfigureAwait(false);
+            foreach (var entry in list)
+            {
+                if (entry.Once && !TryConsumeOnce(socketEvent.Name, entry))
+                    continue;
+                await entry.Handler(socketEvent).ConfigureAwait(false);
+            }
         }
+
+        if (_router is { } router && router.TryRoute(socketEvent, out var routed))
+            await routed.ConfigureAwait(false);
     }
 
     private bool TryConsumeOnce(string eventName, Entry entry)

@@ -38,6 +38,13 @@ public sealed class SocketIoOptions
     /// </summary>
     public int MaxConcurrentEventsPerSocket { get; set; } = 256;
 
+    /// <summary>
+    /// How long typed emitters wait for a client's ack unless a call sets its own timeout (then
+    /// <c>SocketAckTimeoutException</c>). Default 30 s. The untyped <c>EmitWithAckAsync</c> waits only as long as it
+    /// is told.
+    /// </summary>
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Whether a dynamic child namespace is removed once its last socket leaves. Default false.</summary>
     public bool CleanupEmptyChildNamespaces { get; set; }
 
@@ -47,6 +54,7 @@ public sealed class SocketIoOptions
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout));
         if (MaxAttachments < 0) throw new ArgumentOutOfRangeException(nameof(MaxAttachments));
         if (MaxJsonDepth <= 0) throw new ArgumentOutOfRangeException(nameof(MaxJsonDepth));
+        if (AckTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(AckTimeout));
         if (MaxConcurrentEventsPerSocket <= 0) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentEventsPerSocket));
         ArgumentNullException.ThrowIfNull(EngineIo);
         EngineIo.Validate();

@@ -10,7 +10,7 @@ public static class TypedIoEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Serves the <see cref="SocketIoServer"/> registered by <c>AddTypedIo()</c> at its configured path
-    /// (default <c>/socket.io</c>), then runs <paramref name="configure"/> to declare namespaces. Chain
+    /// (default <c>/socket.io</c>), serves the hubs registered with <c>AddSocketHub&lt;THub&gt;()</c>, then runs <paramref name="configure"/> to declare namespaces. Chain
     /// <c>RequireCors(...)</c> to allow browsers from other origins. On shutdown every socket is disconnected
     /// with reason <c>server shutting down</c>.
     /// </summary>
@@ -24,6 +24,8 @@ public static class TypedIoEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var io = endpoints.ServiceProvider.GetService<SocketIoServer>()
             ?? throw new InvalidOperationException("Call services.AddTypedIo() before app.MapTypedIo().");
+        foreach (var hub in endpoints.ServiceProvider.GetServices<ISocketHubRegistration>())
+            hub.Map(io);
         configure?.Invoke(io);
         var endpoint = endpoints.MapEngineIo(io.Options.Path, io.Engine);
         // Registered after the Engine.IO server's own shutdown hook, so it runs first (callbacks run in reverse

@@ -12,7 +12,8 @@ namespace TypedIo.SocketIo;
 /// <remarks>
 /// <para>
 /// Arguments are serialized with System.Text.Json. Without options of your own, properties are camelCase (as
-/// JavaScript code expects) and other settings are the System.Text.Json defaults. Options you pass are copied,
+/// JavaScript code expects), nullable annotations and required constructor parameters are enforced (what the
+/// generated TypeScript declares), and other settings are the System.Text.Json defaults. Options you pass are copied,
 /// never changed; a source-generated resolver in them makes the parser trim- and AOT-safe. When the options name
 /// no <see cref="JsonSerializerOptions.Encoder"/>, text is written like <c>JSON.stringify</c> does (non-ASCII
 /// unescaped).
@@ -45,7 +46,14 @@ public sealed class JsonPacketParser : IPacketParser
         };
 
         var effective = serializerOptions is null
-            ? new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }
+            ? new JsonSerializerOptions
+            {
+                PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+                // What the generated TypeScript promises: a non-nullable member is never null, a constructor
+                // parameter is never missing. Input that breaks it is refused instead of reaching a handler.
+                RespectNullableAnnotations = true,
+                RespectRequiredConstructorParameters = true,
+            }
             : new JsonSerializerOptions(serializerOptions);
         var converters = BinaryPlaceholderConverters.Create();
         for (var i = 0; i < converters.Length; i++)

@@ -48,6 +48,9 @@ public sealed class BroadcastOperator
     public BroadcastOperator Compress(bool compress) =>
         With(_options with { Flags = compress ? _options.Flags & ~BroadcastFlags.NoCompress : _options.Flags | BroadcastFlags.NoCompress });
 
+    /// <summary>The namespace broadcast in.</summary>
+    public Namespace Namespace => _namespace;
+
     /// <summary>Who this operator targets.</summary>
     public BroadcastOptions Options => _options;
 

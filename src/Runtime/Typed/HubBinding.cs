@@ -1,0 +1,180 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using TypedIo.SocketIo;
+
+namespace TypedIo;
+
+/// <summary>
+/// A hub type served by one server: its event table, and what happens when a socket joins (create the hub, route
+/// the socket's events to it, run its hooks).
+/// </summary>
+internal sealed class HubBinding<THub>
+    where THub : SocketHub, IGeneratedSocketHub<THub>
+{
+    private readonly FrozenDictionary<string, HubMethod<THub>> _methods;
+    private readonly string _hubName = typeof(THub).Name;
+
+    public HubBinding(ILogger logger)
+    {
+        Logger = logger;
+        var methods = new Dictionary<string, HubMethod<THub>>(StringComparer.Ordinal);
+        foreach (var method in THub.Methods)
+        {
+            if (!methods.TryAdd(method.EventName, method))
+                throw new InvalidOperationException($"{_hubName} declares event '{method.EventName}' twice.");
+        }
+        _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public ILogger Logger { get; }
+
+    public async ValueTask OnConnectionAsync(Socket socket)
+    {
+        var services = socket.Services
+            ?? throw new InvalidOperationException("The server has no service provider: create it through services.AddTypedIo().");
+        var hub = THub.Create(services);
+        var context = new HubCallerContext(socket);
+        hub.Context = context;
+        socket.Disconnected += (_, reason) => OnDisconnectedAsync(hub, context, reason).Forget();
+        // Events that arrive while OnConnectedAsync runs wait for it, as hub methods of SignalR do.
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        socket.Route(new Router(this, hub, context, connected.Task));
+        try
+        {
+            await hub.OnConnectedAsync().ConfigureAwait(false);
+            connected.SetResult();
+        }
+        catch (Exception ex)
+        {
+            HubLog.ConnectedHookFailed(Logger, socket.Id, _hubName, ex);
+            connected.SetCanceled();
+            socket.Disconnect();
+        }
+    }
+
+    private async ValueTask OnDisconnectedAsync(THub hub, HubCallerContext context, string reason)
+    {
+        context.OnDisconnected();
+        try
+        {
+            await hub.OnDisconnectedAsync(reason).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            HubLog.DisconnectedHookFailed(Logger, context.SocketId, _hubName, ex);
+        }
+        finally
+        {
+            switch (hub)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+
+    private async ValueTask DispatchAsync(THub hub, HubCallerContext context, HubMethod<THub> method, SocketEvent socketEvent)
+    {
+        if (!TryBind(method, socketEvent, out var arguments, out var reason))
+        {
+            HubLog.InvalidArguments(Logger, context.SocketId, method.EventName, _hubName, method.MethodName, reason);
+            socketEvent.Ack(new SocketRejection(SocketRejectionCodes.InvalidArguments, reason).ToJson());
+            return;
+        }
+
+        object? result;
+        try
+        {
+            result = await method.Invoke(hub, new HubInvocation(socketEvent, arguments, context.SocketAborted)).ConfigureAwait(false);
+        }
+        catch (SocketHubException ex)
+        {
+            HubLog.MethodRefused(Logger, context.SocketId, method.EventName, _hubName, method.MethodName, ex.Code, ex.Message);
+            socketEvent.Ack(new SocketRejection(ex.Code, ex.Message).ToJson());
+            return;
+        }
+        catch (Exception ex)
+        {
+            HubLog.MethodFailed(Logger, context.SocketId, method.EventName, _hubName, method.MethodName, ex);
+            socketEvent.Ack(new SocketRejection(SocketRejectionCodes.ServerError, "An unexpected error occurred.").ToJson());
+            return;
+        }
+
+        if (method.HasAck)
+            socketEvent.Ack(new object?[] { result });
+    }
+
+    /// <summary>Reads every wire argument into its parameter's type; any misfit refuses the whole event.</summary>
+    private static bool TryBind(HubMethod<THub> method, SocketEvent socketEvent, out object?[] arguments, out string reason)
+    {
+        var args = socketEvent.Args;
+        var parameters = method.Parameters;
+        arguments = new object?[parameters.Count];
+        if (method.HasRest ? args.Count < method.FixedParameterCount : args.Count != method.FixedParameterCount)
+        {
+            var expected = method.HasRest ? $"at least {method.FixedParameterCount}" : method.FixedParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            reason = $"'{method.EventName}' expects {expected} argument(s), got {args.Count}.";
+            return false;
+        }
+
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var parameter = parameters[i];
+            object? value;
+            try
+            {
+                value = parameter.Read(args, i);
+            }
+            catch (JsonException)
+            {
+                reason = $"Argument '{parameter.Name}' of '{method.EventName}' is not a valid {Describe(parameter.Type)}.";
+                return false;
+            }
+            if (value is null && !parameter.AllowsNull)
+            {
+                reason = $"Argument '{parameter.Name}' of '{method.EventName}' must not be null.";
+                return false;
+            }
+            arguments[i] = value;
+        }
+        reason = "";
+        return true;
+    }
+
+    private static string Describe(Type type) => Nullable.GetUnderlyingType(type)?.Name ?? type.Name;
+
+    private async ValueTask DispatchWhenConnectedAsync(Task connected, THub hub, HubCallerContext context, HubMethod<THub> method, SocketEvent socketEvent)
+    {
+        try
+        {
+            await connected.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // OnConnectedAsync failed: the socket is being disconnected
+        }
+        await DispatchAsync(hub, context, method, socketEvent).ConfigureAwait(false);
+    }
+
+    private sealed class Router(HubBinding<THub> binding, THub hub, HubCallerContext context, Task connected) : ISocketEventRouter
+    {
+        public bool TryRoute(SocketEvent socketEvent, out ValueTask handling)
+        {
+            if (!binding._methods.TryGetValue(socketEvent.Name, out var method))
+            {
+                HubLog.UnknownEvent(binding.Logger, context.SocketId, socketEvent.Name, binding._hubName);
+                handling = default;
+                return false;
+            }
+            handling = connected.IsCompletedSuccessfully
+                ? binding.DispatchAsync(hub, context, method, socketEvent)
+                : binding.DispatchWhenConnectedAsync(connected, hub, context, method, socketEvent);
+            return true;
+        }
+    }
+}

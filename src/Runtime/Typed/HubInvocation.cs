@@ -1,0 +1,23 @@
+using TypedIo.SocketIo;
+
+namespace TypedIo;
+
+/// <summary>One call of a hub method: the event that caused it and its bound arguments.</summary>
+public sealed class HubInvocation
+{
+    internal HubInvocation(SocketEvent socketEvent, object?[] arguments, CancellationToken socketAborted)
+    {
+        Event = socketEvent;
+        Arguments = arguments;
+        SocketAborted = socketAborted;
+    }
+
+    /// <summary>The incoming event (socket, name, raw arguments, ack).</summary>
+    public SocketEvent Event { get; }
+
+    /// <summary>The arguments bound to the method's wire parameters, in order.</summary>
+    public object?[] Arguments { get; }
+
+    /// <summary>Cancelled when the socket disconnects: what a trailing <c>CancellationToken</c> parameter receives.</summary>
+    public CancellationToken SocketAborted { get; }
+}

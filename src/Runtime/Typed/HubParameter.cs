@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using TypedIo.SocketIo;
+
+namespace TypedIo;
+
+/// <summary>One wire parameter of a hub event: its name, type, whether null is allowed, and how it is read.</summary>
+public sealed class HubParameter
+{
+    private HubParameter(string name, Type type, bool allowsNull, bool isRest, Func<SocketArgs, int, object?> read)
+    {
+        Name = name;
+        Type = type;
+        AllowsNull = allowsNull;
+        IsRest = isRest;
+        Read = read;
+    }
+
+    /// <summary>The parameter name.</summary>
+    public string Name { get; }
+
+    /// <summary>The declared type.</summary>
+    public Type Type { get; }
+
+    /// <summary>Whether null (JSON <c>null</c>) is a valid value.</summary>
+    public bool AllowsNull { get; }
+
+    /// <summary>Whether it takes every remaining argument (<c>params JsonNode?[]</c> or <c>params object?[]</c>).</summary>
+    public bool IsRest { get; }
+
+    internal Func<SocketArgs, int, object?> Read { get; }
+
+    /// <summary>A parameter of type <typeparamref name="T"/>, read with the server's JSON options.</summary>
+    public static HubParameter Of<T>(string name, bool allowsNull) =>
+        new(name, typeof(T), allowsNull, isRest: false, static (args, index) => args.Get<T>(index));
+
+    /// <summary>A trailing parameter taking every remaining argument as JSON nodes (binary values as byte arrays).</summary>
+    public static HubParameter Rest(string name) =>
+        new(name, typeof(JsonNode[]), allowsNull: false, isRest: true, static (args, index) =>
+        {
+            var rest = new JsonNode?[Math.Max(0, args.Count - index)];
+            for (var i = 0; i < rest.Length; i++)
+                rest[i] = args.GetNode(index + i);
+            return rest;
+        });
+
+    /// <summary>
+    /// A trailing parameter taking every remaining argument as it came: <see cref="System.Text.Json.JsonElement"/>s, or
+    /// JSON nodes with byte arrays when the packet carries binary (what <see cref="SocketArgs.ToEmitArgs"/> gives; emitting
+    /// them again sends the same JSON without re-serializing it).
+    /// </summary>
+    public static HubParameter RawRest(string name) =>
+        new(name, typeof(object[]), allowsNull: false, isRest: true, static (args, index) =>
+        {
+            var all = args.ToEmitArgs();
+            return index == 0 ? all : all[index..];
+        });
+}
