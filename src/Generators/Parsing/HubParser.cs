@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TypedIo.Generators.Model;
+using TypedIo.Generators.TypeScript;
+
+namespace TypedIo.Generators.Parsing;
+
+/// <summary>Turns a <c>[SocketHub]</c> class into a <see cref="HubSpec"/> and diagnostics. Symbols stay in here.</summary>
+internal static class HubParser
+{
+    private const string SocketHubMetadataName = "TypedIo.SocketHub`1";
+    private const string EventAttributeMetadataName = "TypedIo.EventAttribute";
+
+    public static HubParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var hub = (INamedTypeSymbol)context.TargetSymbol;
+        var syntax = (ClassDeclarationSyntax)context.TargetNode;
+        var compilation = context.SemanticModel.Compilation;
+        var diagnostics = new List<DiagnosticInfo>();
+        var location = syntax.Identifier.GetLocation();
+
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubNotPartial, location, hub.Name));
+        if (hub.ContainingType is not null || hub.IsGenericType || hub.IsAbstract || hub.IsStatic)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubShapeUnsupported, location, hub.Name));
+
+        var clientContract = FindClientContract(hub, compilation);
+        if (clientContract is null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubWithoutClientContract, location, hub.Name));
+
+        var (path, pattern) = ReadAttribute(context.Attributes[0]);
+        var namespaceProblem = pattern is null ? CheckNamespace(path) : CheckPattern(pattern);
+        if (namespaceProblem is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNamespace, location, hub.Name, pattern ?? path, namespaceProblem));
+
+        if (diagnostics.Count > 0 || clientContract is null)
+            return new HubParseResult(null, diagnostics.ToEquatableArray());
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var mapper = new TypeScriptTypeMapper(compilation);
+        var eventAttribute = compilation.GetTypeByMetadataName(EventAttributeMetadataName);
+        var incomingInterfaces = IncomingInterfaces(hub, compilation).ToList();
+        var incomingName = string.Join(", ", incomingInterfaces.Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
+        var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", eventAttribute, mapper, compilation, diagnostics, cancellationToken);
+        var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", eventAttribute, mapper, compilation, diagnostics, cancellationToken);
+        diagnostics.AddRange(mapper.Diagnostics);
+        if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+            return new HubParseResult(null, diagnostics.ToEquatableArray());
+
+        var spec = new HubSpec(
+            hub.ContainingNamespace.IsGlobalNamespace ? "" : hub.ContainingNamespace.ToDisplayString(),
+            hub.Name,
+            hub.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
+            pattern is null ? path : null,
+            pattern,
+            TypeScriptPrefix(hub.Name),
+            incoming,
+            outgoing,
+            mapper.Declarations);
+        return new HubParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    private static INamedTypeSymbol? FindClientContract(INamedTypeSymbol hub, Compilation compilation)
+    {
+        var socketHub = compilation.GetTypeByMetadataName(SocketHubMetadataName);
+        for (var type = hub.BaseType; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, socketHub))
+                return type.TypeArguments[0] is INamedTypeSymbol { TypeKind: TypeKind.Interface } client ? client : null;
+        }
+        return null;
+    }
+
+    /// <summary>The client-to-server contracts: the interfaces the hub declares, except disposal and TypedIo's own.</summary>
+    private static IEnumerable<INamedTypeSymbol> IncomingInterfaces(INamedTypeSymbol hub, Compilation compilation)
+    {
+        var ignored = new[]
+        {
+            compilation.GetSpecialType(SpecialType.System_IDisposable),
+            compilation.GetTypeByMetadataName("System.IAsyncDisposable"),
+        };
+        foreach (var contract in hub.Interfaces)
+        {
+            if (ignored.Any(i => SymbolEqualityComparer.Default.Equals(i, contract)))
+                continue;
+            if (contract.ContainingAssembly?.Name == "TypedIo")
+                continue; // the runtime's own interfaces (the generated ones among them)
+            yield return contract;
+        }
+    }
+
+    private static ContractSpec ParseContract(
+        IEnumerable<INamedTypeSymbol> contracts,
+        string displayName,
+        string direction,
+        INamedTypeSymbol? eventAttribute,
+        TypeScriptTypeMapper mapper,
+        Compilation compilation,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var events = new List<EventSpec>();
+        var byWireName = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        foreach (var contract in contracts)
+        {
+            foreach (var member in new[] { contract }.Concat(contract.AllInterfaces).SelectMany(i => i.GetMembers()))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is not IMethodSymbol method || method.MethodKind != MethodKind.Ordinary || method.IsStatic || !method.IsAbstract)
+                {
+                    if (member is IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove })
+                        continue;
+                    if (member.IsAbstract || member.IsStatic)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonContractMember, member.Locations.FirstOrDefault(), $"{member.ContainingType.Name}.{member.Name}"));
+                    continue;
+                }
+                if (!seen.Add(method))
+                    continue;
+                var spec = ParseEvent(method, eventAttribute, mapper, compilation, diagnostics);
+                if (spec is null)
+                    continue;
+                var qualified = $"{method.ContainingType.Name}.{method.Name}";
+                if (byWireName.TryGetValue(spec.WireName, out var other))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEventName, method.Locations.FirstOrDefault(), other, qualified, spec.WireName, direction));
+                    continue;
+                }
+                byWireName.Add(spec.WireName, qualified);
+                events.Add(spec);
+            }
+        }
+        return new ContractSpec(displayName, events.ToEquatableArray());
+    }
+
+    private static EventSpec? ParseEvent(IMethodSymbol method, INamedTypeSymbol? eventAttribute, TypeScriptTypeMapper mapper, Compilation compilation, List<DiagnosticInfo> diagnostics)
+    {
+        var location = method.Locations.FirstOrDefault();
+        var qualified = $"{method.ContainingType.Name}.{method.Name}";
+        var ok = true;
+
+        if (method.IsGenericMethod)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericEventMethod, location, qualified));
+            ok = false;
+        }
+
+        var wireName = WireNames.FromMethodName(method.Name);
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, eventAttribute)
+                && attribute.ConstructorArguments.Length == 1)
+                wireName = attribute.ConstructorArguments[0].Value as string ?? "";
+        }
+        var nameProblem = string.IsNullOrWhiteSpace(wireName) ? "is empty"
+            : Array.IndexOf(WireNames.Reserved, wireName) >= 0 ? "is reserved by Socket.IO"
+            : null;
+        if (nameProblem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEventName, location, qualified, wireName, nameProblem));
+            ok = false;
+        }
+
+        var (returnsValueTask, ackType, returnOk) = ReadReturnType(method.ReturnType, compilation);
+        if (!returnOk)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, location, qualified, method.ReturnType.ToDisplayString()));
+            ok = false;
+        }
+
+        var cancellationTokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        var jsonNode = compilation.GetTypeByMetadataName("System.Text.Json.Nodes.JsonNode");
+        var parameters = new List<ParameterSpec>();
+        var hasCancellationToken = false;
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            var parameter = method.Parameters[i];
+            var parameterLocation = parameter.Locations.FirstOrDefault() ?? location;
+            if (SymbolEqualityComparer.Default.Equals(parameter.Type, cancellationTokenType))
+            {
+                if (i != method.Parameters.Length - 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MisplacedCancellationToken, parameterLocation, qualified));
+                    ok = false;
+                }
+                hasCancellationToken = true;
+                continue;
+            }
+            if (parameter.RefKind != RefKind.None)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "ref, out and in parameters cannot travel"));
+                ok = false;
+                continue;
+            }
+            if (parameter.IsParams)
+            {
+                var element = (parameter.Type as IArrayTypeSymbol)?.ElementType;
+                var isNodes = SymbolEqualityComparer.Default.Equals(element, jsonNode);
+                var isRaw = element?.SpecialType == SpecialType.System_Object;
+                if (!isNodes && !isRaw)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "a params parameter takes every remaining argument: it must be 'params JsonNode?[]' or 'params object?[]'"));
+                    ok = false;
+                    continue;
+                }
+                var restType = isNodes ? "global::System.Text.Json.Nodes.JsonNode?[]" : "object?[]";
+                parameters.Add(new ParameterSpec(parameter.Name, new TypeRefSpec(restType, false, "unknown[]", "unknown[]"), IsRest: true));
+                continue;
+            }
+            parameters.Add(new ParameterSpec(parameter.Name, mapper.Map(parameter.Type, parameterLocation), IsRest: false));
+        }
+
+        TypeRefSpec? ack = ackType is null ? null : mapper.Map(ackType, location);
+        return ok
+            ? new EventSpec(method.Name, wireName, parameters.ToEquatableArray(), hasCancellationToken, returnsValueTask, ack)
+            {
+                DeclaringInterface = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            }
+            : null;
+    }
+
+    private static (bool ReturnsValueTask, ITypeSymbol? Ack, bool Ok) ReadReturnType(ITypeSymbol returnType, Compilation compilation)
+    {
+        var task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        var valueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        var taskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        var valueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        if (SymbolEqualityComparer.Default.Equals(returnType, task))
+            return (false, null, true);
+        if (SymbolEqualityComparer.Default.Equals(returnType, valueTask))
+            return (true, null, true);
+        if (returnType is INamedTypeSymbol { IsGenericType: true } generic)
+        {
+            if (SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, taskOfT))
+                return (false, generic.TypeArguments[0], true);
+            if (SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, valueTaskOfT))
+                return (true, generic.TypeArguments[0], true);
+        }
+        return (false, null, false);
+    }
+
+    private static (string Path, string? Pattern) ReadAttribute(AttributeData attribute)
+    {
+        var path = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? "" : "/";
+        string? pattern = null;
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key == "NamespacePattern")
+                pattern = named.Value.Value as string;
+        }
+        return (path, pattern);
+    }
+
+    private static string? CheckNamespace(string path) =>
+        path.Length == 0 || path[0] != '/' ? "does not start with '/'"
+        : path.IndexOf(',') >= 0 ? "contains ',' (the packet format forbids it)"
+        : null;
+
+    private static string? CheckPattern(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return "is not a valid regular expression: " + ex.Message;
+        }
+    }
+
+    /// <summary><c>ChatHub</c> → <c>Chat</c>: the prefix of the hub's TypeScript interface names.</summary>
+    private static string TypeScriptPrefix(string hubName) =>
+        hubName.Length > 3 && hubName.EndsWith("Hub", StringComparison.Ordinal) ? hubName.Substring(0, hubName.Length - 3) : hubName;
+}
