@@ -1,0 +1,64 @@
+using TypedIo.Generators.Tests.Infrastructure;
+
+namespace TypedIo.Generators.Tests;
+
+/// <summary>Contracts and hubs the generator cannot serve: each gets its documented diagnostic and no code.</summary>
+public sealed class HubGeneratorDiagnosticsTests
+{
+    private const string Usings = "using System.Threading; using System.Threading.Tasks; using System.Text.Json.Nodes; using TypedIo;\n";
+    private const string Client = "public interface IClient { Task Said(string text); }\n";
+
+    [Theory]
+    [InlineData("TIO001", "[SocketHub] public sealed class H : SocketHub<IClient>, IHub { public Task Say(string t) => Task.CompletedTask; } public interface IHub { Task Say(string t); }")]
+    [InlineData("TIO002", "[SocketHub] public sealed partial class H : IHub { public Task Say(string t) => Task.CompletedTask; } public interface IHub { Task Say(string t); }")]
+    [InlineData("TIO002", "public sealed class NotAnInterface { } public abstract class Base : SocketHub<NotAnInterface> { } [SocketHub] public sealed partial class H : Base { }")]
+    [InlineData("TIO003", "public static partial class Outer { [SocketHub] public sealed partial class H : SocketHub<IClient> { } }")]
+    [InlineData("TIO003", "[SocketHub] public sealed partial class H<T> : SocketHub<IClient> { }")]
+    [InlineData("TIO004", "public interface IHub { Task Say(string t); [Event(\"say\")] Task Shout(string t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say(string t) => Task.CompletedTask; public Task Shout(string t) => Task.CompletedTask; }")]
+    [InlineData("TIO005", "public interface IHub { void Say(string t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public void Say(string t) { } }")]
+    [InlineData("TIO005", "public interface IHub { string Say(string t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public string Say(string t) => t; }")]
+    [InlineData("TIO006", "public interface IHub { Task Say(CancellationToken c, string t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say(CancellationToken c, string t) => Task.CompletedTask; }")]
+    [InlineData("TIO007", "public interface IHub { Task Say(ref string t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say(ref string t) => Task.CompletedTask; }")]
+    [InlineData("TIO007", "public interface IHub { Task Say(params string[] t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say(params string[] t) => Task.CompletedTask; }")]
+    [InlineData("TIO008", "public interface IHub { Task Say<T>(T t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say<T>(T t) => Task.CompletedTask; }")]
+    [InlineData("TIO009", "public interface IHub { [Event(\"disconnect\")] Task Say(string t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say(string t) => Task.CompletedTask; }")]
+    [InlineData("TIO009", "public interface IHub { [Event(\" \")] Task Say(string t); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say(string t) => Task.CompletedTask; }")]
+    [InlineData("TIO009", "public interface IHub { Task Connect(); } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Connect() => Task.CompletedTask; }")]
+    [InlineData("TIO012", "[SocketHub(\"chat\")] public sealed partial class H : SocketHub<IClient> { }")]
+    [InlineData("TIO012", "[SocketHub(\"/a,b\")] public sealed partial class H : SocketHub<IClient> { }")]
+    [InlineData("TIO012", "[SocketHub(NamespacePattern = \"([\")] public sealed partial class H : SocketHub<IClient> { }")]
+    [InlineData("TIO013", "public interface IHub { string Name { get; } } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public string Name => \"\"; }")]
+    public void Reports_and_emits_nothing(string id, string source)
+    {
+        var result = GeneratorRunner.Run(Usings + Client + source);
+
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.False(diagnostic.Location == Microsoft.CodeAnalysis.Location.None, "the diagnostic points at the source");
+        Assert.DoesNotContain(result.HintNames, h => h.EndsWith("H.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Duplicate_names_are_fine_across_directions()
+    {
+        var result = GeneratorRunner.Run(Usings + """
+            public interface IClient { Task Say(string text); }
+            public interface IHub { Task Say(string text); }
+            [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public Task Say(string t) => Clients.Others.Say(t); }
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilationProblems);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_help_link_into_the_docs()
+    {
+        var descriptors = typeof(HubGenerator).Assembly.GetType("TypedIo.Generators.DiagnosticDescriptors")!
+            .GetFields().Select(f => f.GetValue(null)).OfType<Microsoft.CodeAnalysis.DiagnosticDescriptor>().ToList();
+
+        Assert.NotEmpty(descriptors);
+        Assert.All(descriptors, d => Assert.EndsWith("docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal));
+        Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
+    }
+}
