@@ -21,6 +21,8 @@ builder.Services.AddTypedIo(options =>
     if (arguments.IsOfficial)
         OfficialProfile.ConfigureSocketIo(options);
 });
+if (!arguments.IsOfficial)
+    DefaultProfile.AddHubs(builder.Services);
 
 var app = builder.Build();
 app.UseCors();

@@ -1,0 +1,13 @@
+namespace TypedIo.Fixture.Hubs;
+
+/// <summary>The dynamic namespaces <c>/dyn-*</c>.</summary>
+[SocketHub(NamespacePattern = "^/dyn-[a-z0-9]+$")]
+public sealed partial class DynamicHub : SocketHub<IDynamicClient>, IEchoEvents
+{
+    /// <inheritdoc />
+    public override ValueTask OnConnectedAsync() =>
+        new(Clients.Caller.Welcome(new NamespaceWelcome(Context.Socket.Namespace.Name)));
+
+    /// <inheritdoc />
+    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+}

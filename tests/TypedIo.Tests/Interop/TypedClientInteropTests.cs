@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TypedIo.Tests.Infrastructure;
+
+namespace TypedIo.Tests.Interop;
+
+/// <summary>
+/// The front-end side of the typed model: a TypeScript client compiled with <c>tsc --strict</c> against the .d.ts the
+/// fixture's build generated (tests/js/typed/generated/fixture.d.ts) and socket.io-client's types, talking to the
+/// fixture's generated hubs; and a file of mistakes that must each be a compile error.
+/// </summary>
+public sealed class TypedClientInteropTests(SharedFixtureProcess fixture) : IClassFixture<SharedFixtureProcess>
+{
+    [Fact]
+    public async Task A_typescript_client_compiled_against_the_generated_declarations_talks_to_the_typed_hub()
+    {
+        await TscAsync("typed/tsconfig.json");
+
+        await using var script = NodeScript.Start("typed/out/fixture-client.js", fixture.Process.Url);
+        var result = await SocketIoInterop.Wrap(fixture.Process, () => script.WaitForEventAsync("result", TimeSpan.FromSeconds(60)));
+
+        Assert.True(result.GetProperty("idMatches").GetBoolean());
+        var rooms = result.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Contains("typed-room", rooms);
+        Assert.Equal(2, rooms.Count);
+        Assert.True(result.GetProperty("count").GetInt32() >= 1);
+        Assert.Equal("""{"ok":true,"reply":{"echoed":{"question":42}}}""", result.GetProperty("asked").GetRawText());
+        Assert.Equal("invalid_arguments", result.GetProperty("refusedCode").GetString());
+        Assert.Equal("Argument 'room' of 'join' is not a valid String.", result.GetProperty("refusedMessage").GetString());
+        Assert.Equal("""["a",1,{"b":true}]""", result.GetProperty("echo").GetRawText());
+    }
+
+    [Fact]
+    public async Task Wrong_event_names_arguments_and_ack_types_do_not_compile()
+    {
+        // Each line of fixture-errors.ts carries @ts-expect-error: tsc succeeds only if every one of them is an error.
+        await TscAsync("typed/tsconfig.errors.json");
+    }
+
+    private static async Task TscAsync(string project)
+    {
+        var tsc = Path.Combine(NodeScript.JsDirectory, "node_modules", "typescript", "bin", "tsc");
+        Assert.True(File.Exists(tsc), $"TypeScript is not installed: run npm ci in {NodeScript.JsDirectory}.");
+        Assert.True(File.Exists(Path.Combine(NodeScript.JsDirectory, "typed", "generated", "fixture.d.ts")),
+            "The fixture's build did not write typed/generated/fixture.d.ts (TypedIoTypeScriptOutput in tests/Fixture/Fixture.csproj).");
+        var start = new ProcessStartInfo("node", [tsc, "-p", project])
+        {
+            WorkingDirectory = NodeScript.JsDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"tsc -p {project} failed:\n{await output}\n{await errors}");
+    }
+}
