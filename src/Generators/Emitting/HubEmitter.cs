@@ -98,13 +98,7 @@ internal static class HubEmitter
     private static void WriteClientProxy(SourceWriter w, HubSpec hub)
     {
         w.Line($"/// <summary>Emits the events of <c>{Xml(hub.Outgoing.InterfaceFullName)}</c> to one socket; a value-returning event waits for its ack.</summary>");
-        w.Open($"public sealed class ClientProxy : {Runtime}.ClientProxy<ClientProxy>, {Runtime}.IClientProxy<ClientProxy>, {hub.Outgoing.InterfaceFullName}");
-        w.Line("private ClientProxy(global::TypedIo.SocketIo.Socket socket, global::System.TimeSpan? ackTimeout)");
-        w.Line("    : base(socket, ackTimeout)");
-        w.Line("{");
-        w.Line("}");
-        w.Line();
-        w.Line($"static ClientProxy {Runtime}.IClientProxy<ClientProxy>.Create(global::TypedIo.SocketIo.Socket socket, global::System.TimeSpan? ackTimeout) => new(socket, ackTimeout);");
+        WriteProxyStart(w, "ClientProxy", "ClientProxy", "IClientProxy", "global::TypedIo.SocketIo.Socket socket", ", " + hub.Outgoing.InterfaceFullName);
         foreach (var e in hub.Outgoing.Events)
         {
             w.Line();
@@ -133,13 +127,7 @@ internal static class HubEmitter
     private static void WriteBroadcastProxy(SourceWriter w, HubSpec hub)
     {
         w.Line($"/// <summary>Emits the events of <c>{Xml(hub.Outgoing.InterfaceFullName)}</c> to many sockets (encoded once); a value-returning event collects every ack.</summary>");
-        w.Open($"public sealed class BroadcastProxy : {Runtime}.BroadcastProxy<BroadcastProxy>, {Runtime}.IBroadcastProxy<BroadcastProxy>");
-        w.Line("private BroadcastProxy(global::TypedIo.SocketIo.BroadcastOperator target, global::System.TimeSpan? ackTimeout)");
-        w.Line("    : base(target, ackTimeout)");
-        w.Line("{");
-        w.Line("}");
-        w.Line();
-        w.Line($"static BroadcastProxy {Runtime}.IBroadcastProxy<BroadcastProxy>.Create(global::TypedIo.SocketIo.BroadcastOperator target, global::System.TimeSpan? ackTimeout) => new(target, ackTimeout);");
+        WriteProxyStart(w, "BroadcastProxy", "BroadcastProxy", "IBroadcastProxy", "global::TypedIo.SocketIo.BroadcastOperator target", "");
         foreach (var e in hub.Outgoing.Events)
         {
             w.Line();
@@ -157,6 +145,19 @@ internal static class HubEmitter
             }
         }
         w.Close();
+    }
+
+    /// <summary>The class line, the private constructor and the static factory the runtime creates proxies with.</summary>
+    private static void WriteProxyStart(SourceWriter w, string name, string baseType, string factory, string target, string extraInterfaces)
+    {
+        var targetName = target.Substring(target.LastIndexOf(' ') + 1);
+        w.Open($"public sealed class {name} : {Runtime}.{baseType}<{name}>, {Runtime}.{factory}<{name}>{extraInterfaces}");
+        w.Line($"private {name}({target}, global::System.TimeSpan? ackTimeout)");
+        w.Line($"    : base({targetName}, ackTimeout)");
+        w.Line("{");
+        w.Line("}");
+        w.Line();
+        w.Line($"static {name} {Runtime}.{factory}<{name}>.Create({target}, global::System.TimeSpan? ackTimeout) => new({targetName}, ackTimeout);");
     }
 
     private static void WriteContext(SourceWriter w, HubSpec hub)
