@@ -19,6 +19,7 @@ public sealed class Namespace
 {
     private readonly ConcurrentDictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
     private readonly NamespaceListeners _listeners = new();
+    private long _ackIds = -1;
 
     internal Namespace(SocketIoServer server, string name, ParentNamespace? parent = null)
     {
@@ -103,6 +104,12 @@ public sealed class Namespace
 
     /// <summary>Disconnects every socket (and closes their connections when <paramref name="close"/>).</summary>
     public void DisconnectSockets(bool close = false) => All.DisconnectSockets(close);
+
+    /// <summary>
+    /// The next ack id of this namespace (Node's <c>nsp._ids</c>). One counter for every socket and broadcast, so a
+    /// broadcast can carry one id in the same bytes to every recipient and register it in each one's ack table.
+    /// </summary>
+    internal long NextAckId() => Interlocked.Increment(ref _ackIds);
 
     internal ImmutableArray<EventMiddleware> EventMiddleware => Parent is null ? _listeners.EventMiddleware : Parent.EventMiddleware.AddRange(_listeners.EventMiddleware);
 

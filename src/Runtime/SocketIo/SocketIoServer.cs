@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TypedIo.Diagnostics;
 using TypedIo.EngineIo;
 
 namespace TypedIo.SocketIo;
@@ -35,7 +37,8 @@ public sealed class SocketIoServer : IEngineIoHandler
         TimeProvider = timeProvider ?? TimeProvider.System;
         Parser = options.Parser ?? new JsonPacketParser(options.JsonSerializerOptions, new JsonPacketParserOptions { MaxAttachments = options.MaxAttachments, MaxDepth = options.MaxJsonDepth });
         _scopes = services?.GetService<IServiceScopeFactory>();
-        Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider);
+        Metrics = TypedIoMetrics.Create(services?.GetService<IMeterFactory>());
+        Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider, Metrics);
         Of("/");
     }
 
@@ -53,6 +56,7 @@ public sealed class SocketIoServer : IEngineIoHandler
 
     internal ILogger Logger { get; }
     internal TimeProvider TimeProvider { get; }
+    internal TypedIoMetrics Metrics { get; }
 
     /// <summary>The namespaces that exist now (static ones and dynamic children).</summary>
     public ICollection<Namespace> Namespaces => _namespaces.Values;
