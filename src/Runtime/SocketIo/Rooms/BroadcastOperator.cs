@@ -59,6 +59,52 @@ public sealed class BroadcastOperator
         return _namespace.Adapter.BroadcastAsync(packet, _options);
     }
 
+    /// <summary>
+    /// Emits <paramref name="eventName"/> to every targeted socket and collects their acks (Node's
+    /// <c>io.timeout(ms).emitWithAck(...)</c>). The packet is encoded once, with one ack id for the whole broadcast.
+    /// Completes as soon as every targeted socket answered (or disconnected), or after <paramref name="timeout"/> with
+    /// the answers that arrived and the sockets that did not answer; later answers are ignored. With no targeted
+    /// socket it completes at once with empty lists. <see cref="Timeout.InfiniteTimeSpan"/> waits until every socket
+    /// answered or disconnected.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var result = await io.Of("/").To("players").EmitWithAckAsync("ready?", [], TimeSpan.FromSeconds(5));
+    /// foreach (var (socketId, args) in result.Responses) Console.WriteLine($"{socketId}: {args[0]}");
+    /// foreach (var socketId in result.TimedOut) Console.WriteLine($"{socketId} did not answer");
+    /// </code>
+    /// </example>
+    public Task<BroadcastAckResult> EmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive, or Timeout.InfiniteTimeSpan.");
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<BroadcastAckResult>(cancellationToken);
+
+        var id = _namespace.NextAckId();
+        var packet = _namespace.Server.Parser.EncodeEvent(_namespace.Name, eventName, args, id);
+        var collector = new BroadcastAckCollector(_namespace, id, eventName);
+        collector.Start(timeout, cancellationToken);
+        return BroadcastWithAckAsync(packet, id, collector);
+    }
+
+    private async Task<BroadcastAckResult> BroadcastWithAckAsync(EncodedPacket packet, long id, BroadcastAckCollector collector)
+    {
+        try
+        {
+            var adapter = _namespace.Adapter;
+            await adapter.BroadcastWithAckAsync(packet, id, _options, collector).ConfigureAwait(false);
+            collector.SetNodeCount(await adapter.ServerCountAsync().ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            collector.Fail(ex);
+        }
+        return await collector.Task.ConfigureAwait(false);
+    }
+
     /// <summary>The ids of the targeted sockets.</summary>
     public IReadOnlySet<string> SocketIds()
     {

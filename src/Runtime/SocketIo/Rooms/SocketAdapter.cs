@@ -46,6 +46,71 @@ public abstract class SocketAdapter
     /// <summary>Sends <paramref name="packet"/> to the sockets <paramref name="options"/> select.</summary>
     public abstract ValueTask BroadcastAsync(EncodedPacket packet, BroadcastOptions options);
 
+    /// <summary>
+    /// How many server nodes share this namespace (socket.io-adapter's <c>serverCount</c>): 1 for a single node. A
+    /// broadcast with ack waits for that many <see cref="IBroadcastAckReceiver.OnSent"/> reports.
+    /// </summary>
+    public virtual ValueTask<int> ServerCountAsync() => ValueTask.FromResult(1);
+
+    /// <summary>
+    /// Sends <paramref name="packet"/>, which carries ack id <paramref name="ackId"/>, to the sockets
+    /// <paramref name="options"/> select, and reports to <paramref name="receiver"/> whom it was sent to and each
+    /// answer (socket.io-adapter's <c>broadcastWithAck</c>). This implementation serves the sockets of this node: it
+    /// registers the id in each one's ack table, queues the same bytes to each, then calls
+    /// <see cref="IBroadcastAckReceiver.OnSent"/> once. A multi-node adapter calls it for its own sockets, forwards
+    /// the packet to the other nodes, and relays their reports.
+    /// </summary>
+    public virtual ValueTask BroadcastWithAckAsync(EncodedPacket packet, long ackId, BroadcastOptions options, IBroadcastAckReceiver receiver)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(receiver);
+        var isVolatile = (options.Flags & BroadcastFlags.Volatile) != 0;
+        if ((options.Flags & BroadcastFlags.NoCompress) != 0)
+            packet = packet.WithoutCompression();
+        var entry = BroadcastAckEntry.For(receiver);
+        var recipients = new List<string>();
+        var sent = 0;
+        foreach (var socket in LocalSockets(options))
+        {
+            // Registered before the packet leaves, so an answer cannot arrive before the entry.
+            if (!socket.ExpectAck(ackId, entry))
+                continue;
+            recipients.Add(socket.Id);
+            if (socket.WriteFrames(packet, isVolatile))
+                sent++;
+        }
+        Namespace.Server.Metrics.PacketsSent(Namespace.Name, sent);
+        receiver.OnSent(recipients);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The connected sockets of this node that <paramref name="options"/> select (rooms, or all when none, minus the
+    /// sockets of the excepted rooms), as a snapshot.
+    /// </summary>
+    protected IReadOnlyList<Socket> LocalSockets(BroadcastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var result = new List<Socket>();
+        var excluded = options.Except.Count == 0 ? null : Sockets(options.Except);
+        if (options.Rooms.Count == 0)
+        {
+            foreach (var socket in Namespace.ConnectedSockets)
+            {
+                if (excluded is null || !excluded.Contains(socket.Id))
+                    result.Add(socket);
+            }
+            return result;
+        }
+        foreach (var id in Sockets(options.Rooms))
+        {
+            if ((excluded is null || !excluded.Contains(id)) && Namespace.TryGetSocket(id, out var socket))
+                result.Add(socket);
+        }
+        return result;
+    }
+
     /// <summary>Raises <see cref="RoomCreated"/>.</summary>
     protected void OnRoomCreated(string room) => RoomCreated?.Invoke(room);
 
