@@ -67,10 +67,11 @@ public class InMemoryAdapter : SocketAdapter
                 }
             }
         }
-        if (deleted)
-            OnRoomDeleted(room);
+        // Node's order: leave-room, then delete-room when it was the last member.
         if (left)
             OnLeft(room, id);
+        if (deleted)
+            OnRoomDeleted(room);
     }
 
     /// <inheritdoc />
@@ -98,9 +99,9 @@ public class InMemoryAdapter : SocketAdapter
         }
         foreach (var (room, deleted) in changes)
         {
+            OnLeft(room, id);
             if (deleted)
                 OnRoomDeleted(room);
-            OnLeft(room, id);
         }
     }
 
