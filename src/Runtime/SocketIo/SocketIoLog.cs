@@ -37,4 +37,10 @@ internal static partial class SocketIoLog
 
     [LoggerMessage(240, LogLevel.Debug, "Broadcast '{EventName}' in {Namespace} timed out: {Answered} of {Recipients} sockets answered.")]
     public static partial void BroadcastAckTimedOut(ILogger logger, string eventName, string @namespace, int answered, int recipients);
+
+    [LoggerMessage(241, LogLevel.Debug, "Server-side emit of '{EventName}' in {Namespace}: the adapter has no other server node, so nobody receives it.")]
+    public static partial void ServerSideEmitWithoutNodes(ILogger logger, string eventName, string @namespace);
+
+    [LoggerMessage(242, LogLevel.Error, "Server-side handler of '{EventName}' in {Namespace} failed.")]
+    public static partial void ServerSideHandlerFailed(ILogger logger, string eventName, string @namespace, Exception exception);
 }

@@ -100,6 +100,38 @@ public sealed class SocketIoServer : IEngineIoHandler
     /// <summary>The sockets of the main namespace in <paramref name="room"/>.</summary>
     public BroadcastOperator To(string room) => Sockets.To(room);
 
+    /// <summary>Every socket of the main namespace, of every node with a multi-node adapter (Node's <c>io.fetchSockets()</c>).</summary>
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => Sockets.FetchSocketsAsync();
+
+    /// <summary>Makes every socket of the main namespace join <paramref name="room"/> (Node's <c>io.socketsJoin</c>).</summary>
+    public void SocketsJoin(string room) => Sockets.SocketsJoin(room);
+
+    /// <summary>Makes every socket of the main namespace leave <paramref name="room"/> (Node's <c>io.socketsLeave</c>).</summary>
+    public void SocketsLeave(string room) => Sockets.SocketsLeave(room);
+
+    /// <summary>Disconnects every socket of the main namespace (Node's <c>io.disconnectSockets</c>).</summary>
+    public void DisconnectSockets(bool close = false) => Sockets.DisconnectSockets(close);
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> to the other server nodes, in the main namespace (see
+    /// <see cref="Namespace.ServerSideEmit"/>); with the in-memory adapter nobody receives it.
+    /// </summary>
+    public void ServerSideEmit(string eventName, params object?[] args) => Sockets.ServerSideEmit(eventName, args);
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> to the other server nodes and collects their answers, in the main namespace
+    /// (see <see cref="Namespace.ServerSideEmitWithAckAsync"/>); with the in-memory adapter, no answers at once.
+    /// </summary>
+    public Task<ServerSideAckResult> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        Sockets.ServerSideEmitWithAckAsync(eventName, args, timeout, cancellationToken);
+
+    /// <summary>Handles <paramref name="eventName"/> sent by another server node to the main namespace.</summary>
+    public SocketIoServer OnServerSideEmit(string eventName, Func<ServerSideEvent, ValueTask> handler)
+    {
+        Sockets.OnServerSideEmit(eventName, handler);
+        return this;
+    }
+
     /// <summary>
     /// Disconnects every socket with reason <c>server shutting down</c> and closes every connection. Called on
     /// application shutdown.

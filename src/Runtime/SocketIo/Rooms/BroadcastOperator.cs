@@ -105,7 +105,7 @@ public sealed class BroadcastOperator
         return await collector.Task.ConfigureAwait(false);
     }
 
-    /// <summary>The ids of the targeted sockets.</summary>
+    /// <summary>The ids of the targeted sockets of this node.</summary>
     public IReadOnlySet<string> SocketIds()
     {
         var ids = _namespace.Adapter.Sockets(_options.Rooms);
@@ -129,26 +129,51 @@ public sealed class BroadcastOperator
         return result;
     }
 
-    /// <summary>Makes the targeted sockets join <paramref name="room"/>.</summary>
+    /// <summary>
+    /// The targeted sockets, of every server node with a multi-node adapter (Node's <c>fetchSockets</c>): snapshots
+    /// whose operations go through the adapter.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var sockets = await io.Of("/").In("room1").FetchSocketsAsync();
+    /// foreach (var socket in sockets) Console.WriteLine($"{socket.Id} in {string.Join(",", socket.Rooms)}");
+    /// </code>
+    /// </example>
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => _namespace.Adapter.FetchSocketsAsync(_options);
+
+    /// <summary>Makes the targeted sockets join <paramref name="room"/> (through the adapter: on every node).</summary>
     public void SocketsJoin(string room)
     {
-        foreach (var socket in Sockets())
-            socket.Join(room);
+        ArgumentNullException.ThrowIfNull(room);
+        _namespace.Adapter.AddSockets(_options, [room]);
     }
 
-    /// <summary>Makes the targeted sockets leave <paramref name="room"/>.</summary>
+    /// <summary>Makes the targeted sockets join every room of <paramref name="rooms"/> (through the adapter).</summary>
+    public void SocketsJoin(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        _namespace.Adapter.AddSockets(_options, [.. rooms]);
+    }
+
+    /// <summary>Makes the targeted sockets leave <paramref name="room"/> (through the adapter: on every node).</summary>
     public void SocketsLeave(string room)
     {
-        foreach (var socket in Sockets())
-            socket.Leave(room);
+        ArgumentNullException.ThrowIfNull(room);
+        _namespace.Adapter.DeleteSockets(_options, [room]);
     }
 
-    /// <summary>Disconnects the targeted sockets (and closes their connections when <paramref name="close"/>).</summary>
-    public void DisconnectSockets(bool close = false)
+    /// <summary>Makes the targeted sockets leave every room of <paramref name="rooms"/> (through the adapter).</summary>
+    public void SocketsLeave(IEnumerable<string> rooms)
     {
-        foreach (var socket in Sockets())
-            socket.Disconnect(close);
+        ArgumentNullException.ThrowIfNull(rooms);
+        _namespace.Adapter.DeleteSockets(_options, [.. rooms]);
     }
+
+    /// <summary>
+    /// Disconnects the targeted sockets (and closes their connections when <paramref name="close"/>), through the
+    /// adapter: on every node.
+    /// </summary>
+    public void DisconnectSockets(bool close = false) => _namespace.Adapter.DisconnectSockets(_options, close);
 
     private BroadcastOperator With(BroadcastOptions options) => new(_namespace, options);
 }

@@ -16,16 +16,22 @@ public abstract class SocketAdapter
     /// <summary>The namespace served.</summary>
     public Namespace Namespace { get; }
 
-    /// <summary>Raised when a room gets its first member.</summary>
+    /// <summary>
+    /// Raised when a room gets its first member (Node's <c>create-room</c>), before <see cref="Joined"/>. A socket's own
+    /// id room counts: it is created when the socket connects.
+    /// </summary>
     public event Action<string>? RoomCreated;
 
-    /// <summary>Raised when a room loses its last member.</summary>
+    /// <summary>
+    /// Raised when a room loses its last member (Node's <c>delete-room</c>), after <see cref="Left"/>; a socket's own id
+    /// room is deleted when it disconnects.
+    /// </summary>
     public event Action<string>? RoomDeleted;
 
-    /// <summary>Raised when a socket joins a room: (room, socket id).</summary>
+    /// <summary>Raised when a socket joins a room: (room, socket id) (Node's <c>join-room</c>); not for a room it is in already.</summary>
     public event Action<string, string>? Joined;
 
-    /// <summary>Raised when a socket leaves a room: (room, socket id).</summary>
+    /// <summary>Raised when a socket leaves a room: (room, socket id) (Node's <c>leave-room</c>); not for a room it was not in.</summary>
     public event Action<string, string>? Left;
 
     /// <summary>Adds socket <paramref name="id"/> to <paramref name="rooms"/>.</summary>
@@ -83,6 +89,88 @@ public abstract class SocketAdapter
         Namespace.Server.Metrics.PacketsSent(Namespace.Name, sent);
         receiver.OnSent(recipients);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The sockets <paramref name="options"/> select (socket.io-adapter's <c>fetchSockets</c>). This implementation
+    /// returns this node's; a multi-node adapter adds those of the other nodes (unless
+    /// <see cref="BroadcastFlags.Local"/>), built with <see cref="RemoteSocket(SocketAdapter, string, SocketHandshake, IReadOnlySet{string}, IReadOnlyDictionary{string, object?})"/>.
+    /// </summary>
+    public virtual Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
+    {
+        var sockets = LocalSockets(options);
+        var result = new RemoteSocket[sockets.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var socket = sockets[i];
+            result[i] = new RemoteSocket(this, socket.Id, socket.Handshake, socket.Rooms, socket.DataSnapshot());
+        }
+        return Task.FromResult<IReadOnlyList<RemoteSocket>>(result);
+    }
+
+    /// <summary>
+    /// Makes the sockets <paramref name="options"/> select join <paramref name="rooms"/> (socket.io-adapter's
+    /// <c>addSockets</c>). This implementation acts on this node's sockets; a multi-node adapter also tells the others.
+    /// </summary>
+    public virtual void AddSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        foreach (var socket in LocalSockets(options))
+            socket.Join(rooms);
+    }
+
+    /// <summary>
+    /// Makes the sockets <paramref name="options"/> select leave <paramref name="rooms"/> (socket.io-adapter's
+    /// <c>delSockets</c>). This implementation acts on this node's sockets; a multi-node adapter also tells the others.
+    /// </summary>
+    public virtual void DeleteSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        foreach (var socket in LocalSockets(options))
+        {
+            foreach (var room in rooms)
+                socket.Leave(room);
+        }
+    }
+
+    /// <summary>
+    /// Disconnects the sockets <paramref name="options"/> select, closing their connections when
+    /// <paramref name="close"/> (socket.io-adapter's <c>disconnectSockets</c>). This implementation acts on this
+    /// node's sockets; a multi-node adapter also tells the others.
+    /// </summary>
+    public virtual void DisconnectSockets(BroadcastOptions options, bool close)
+    {
+        foreach (var socket in LocalSockets(options))
+            socket.Disconnect(close);
+    }
+
+    /// <summary>
+    /// Sends an event to the other server nodes of this namespace (socket.io-adapter's <c>serverSideEmit</c>); they
+    /// receive it through <see cref="OnServerSideEmit"/>. A single node has no other node: this implementation sends
+    /// nothing.
+    /// </summary>
+    public virtual void ServerSideEmit(string eventName, object?[] args) =>
+        SocketIoLog.ServerSideEmitWithoutNodes(Namespace.Server.Logger, eventName, Namespace.Name);
+
+    /// <summary>
+    /// Sends an event to the other server nodes and collects one answer per node, for at most
+    /// <paramref name="timeout"/>. A single node has no other node: this implementation completes at once with
+    /// <see cref="ServerSideAckResult.Empty"/>.
+    /// </summary>
+    public virtual Task<ServerSideAckResult> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        SocketIoLog.ServerSideEmitWithoutNodes(Namespace.Server.Logger, eventName, Namespace.Name);
+        return Task.FromResult(ServerSideAckResult.Empty);
+    }
+
+    /// <summary>
+    /// Delivers an event another node sent to the <see cref="Namespace.OnServerSideEmit(string, Func{ServerSideEvent, ValueTask})"/>
+    /// listeners of this namespace (socket.io's <c>nsp._onServerSideEmit</c>). For multi-node adapters.
+    /// </summary>
+    protected void OnServerSideEmit(ServerSideEvent serverSideEvent)
+    {
+        ArgumentNullException.ThrowIfNull(serverSideEvent);
+        Namespace.RaiseServerSideEmit(serverSideEvent);
     }
 
     /// <summary>
