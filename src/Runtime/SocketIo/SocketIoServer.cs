@@ -132,6 +132,13 @@ public sealed class SocketIoServer : IEngineIoHandler
         return this;
     }
 
+    /// <summary>Handles <paramref name="eventName"/> sent by another server node to the main namespace, synchronously.</summary>
+    public SocketIoServer OnServerSideEmit(string eventName, Action<ServerSideEvent> handler)
+    {
+        Sockets.OnServerSideEmit(eventName, handler);
+        return this;
+    }
+
     /// <summary>
     /// Disconnects every socket with reason <c>server shutting down</c> and closes every connection. Called on
     /// application shutdown.
