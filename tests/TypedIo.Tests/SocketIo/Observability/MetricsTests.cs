@@ -54,6 +54,7 @@ public sealed class MetricsTests
             await a.SendAsync("41/counted,");
 
             await recorder.WaitUntilAsync(r => r.Sum("typedio.socket.connections", m => In(m, "/counted")) == 1, "1 socket left in /counted");
+            await recorder.WaitUntilAsync(r => r.Snapshot().Any(m => m.Instrument == "typedio.socket.connection.duration"), "the connection duration");
             var duration = Assert.Single(recorder.Snapshot(), m => m.Instrument == "typedio.socket.connection.duration");
             Assert.Equal("/counted", duration.Tag(Ns));
             Assert.Equal(SocketDisconnectReasons.ClientNamespaceDisconnect, duration.Tag(TypedIoTelemetry.DisconnectReasonTag));
