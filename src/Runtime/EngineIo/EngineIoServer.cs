@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TypedIo.Diagnostics;
 
 namespace TypedIo.EngineIo;
 
@@ -17,9 +19,18 @@ public sealed class EngineIoServer : IAsyncDisposable
     private readonly WebSocketOriginPolicy _originPolicy;
     private int _shuttingDown;
 
-    /// <summary>Creates a server. <paramref name="options"/> are validated and must not change afterwards.</summary>
-    public EngineIoServer(EngineIoOptions options, IEngineIoHandler handler, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Creates a server. <paramref name="options"/> are validated and must not change afterwards. Metrics go to the
+    /// <c>TypedIo</c> meter of <paramref name="meterFactory"/> (a shared meter without one).
+    /// </summary>
+    public EngineIoServer(EngineIoOptions options, IEngineIoHandler handler, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
+        : this(options, handler, loggerFactory, timeProvider, TypedIoMetrics.Create(meterFactory))
     {
+    }
+
+    internal EngineIoServer(EngineIoOptions options, IEngineIoHandler handler, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, TypedIoMetrics metrics)
+    {
+        Metrics = metrics;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
         options.Validate();
@@ -38,6 +49,7 @@ public sealed class EngineIoServer : IAsyncDisposable
     public int ClientsCount => _sessions.Count;
 
     internal IEngineIoHandler Handler { get; }
+    internal TypedIoMetrics Metrics { get; }
     internal ILogger Logger { get; }
     internal TimeProvider TimeProvider { get; }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using TypedIo.Diagnostics;
 
 namespace TypedIo.EngineIo;
 
@@ -238,6 +239,7 @@ public sealed class EngineIoSession
     {
         if (State != SessionState.Open)
             return false;
+        _server.Metrics.BytesReceived(Transport, packet.Length);
 
         if (isBinaryFrame)
         {
@@ -248,6 +250,7 @@ public sealed class EngineIoSession
         if (!EnginePacketDecoder.TryDecodeText(packet.Span, out var decoded))
         {
             EngineIoLog.InvalidPacket(_server.Logger, Id);
+            _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.ParseError);
             Abort(EngineIoCloseReasons.ParseError);
             return false;
         }
@@ -269,6 +272,7 @@ public sealed class EngineIoSession
                 if (!EnginePacketDecoder.TryDecodeBase64(packet.Span[decoded.DataOffset..], out var rented, out var length))
                 {
                     EngineIoLog.InvalidPacket(_server.Logger, Id);
+                    _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.ParseError);
                     Abort(EngineIoCloseReasons.ParseError);
                     return false;
                 }

@@ -19,6 +19,8 @@ public sealed class Namespace
 {
     private readonly ConcurrentDictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
     private readonly NamespaceListeners _listeners = new();
+    private readonly ServerSideListeners _serverSideListeners = new();
+    private long _ackIds = -1;
 
     internal Namespace(SocketIoServer server, string name, ParentNamespace? parent = null)
     {
@@ -101,8 +103,102 @@ public sealed class Namespace
     /// <summary>Emits to every socket of the namespace.</summary>
     public ValueTask EmitAsync(string eventName, params object?[] args) => All.EmitAsync(eventName, args);
 
-    /// <summary>Disconnects every socket (and closes their connections when <paramref name="close"/>).</summary>
+    /// <summary>
+    /// Disconnects every socket, of every node with a multi-node adapter (and closes their connections when
+    /// <paramref name="close"/>).
+    /// </summary>
     public void DisconnectSockets(bool close = false) => All.DisconnectSockets(close);
+
+    /// <summary>Every socket of the namespace, of every node with a multi-node adapter (Node's <c>nsp.fetchSockets()</c>).</summary>
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => All.FetchSocketsAsync();
+
+    /// <summary>Makes every socket of the namespace join <paramref name="room"/> (Node's <c>nsp.socketsJoin</c>).</summary>
+    public void SocketsJoin(string room) => All.SocketsJoin(room);
+
+    /// <summary>Makes every socket of the namespace leave <paramref name="room"/> (Node's <c>nsp.socketsLeave</c>).</summary>
+    public void SocketsLeave(string room) => All.SocketsLeave(room);
+
+    // ---- server-side emits (between server nodes) ----
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> to the other server nodes of this namespace, whose
+    /// <see cref="OnServerSideEmit(string, Func{ServerSideEvent, ValueTask})"/> listeners get it (Node's
+    /// <c>serverSideEmit</c>). Never to clients, and never to this node: with the in-memory adapter (one node) nobody
+    /// receives it.
+    /// </summary>
+    public void ServerSideEmit(string eventName, params object?[] args)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        Adapter.ServerSideEmit(eventName, args);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> to the other server nodes and collects one answer per node, waiting at most
+    /// <paramref name="timeout"/> (Node's <c>serverSideEmitWithAck</c>). With the in-memory adapter there is no other
+    /// node: it completes at once with no answers.
+    /// </summary>
+    public Task<ServerSideAckResult> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive, or Timeout.InfiniteTimeSpan.");
+        return Adapter.ServerSideEmitWithAckAsync(eventName, args, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Handles <paramref name="eventName"/> sent by another server node with <see cref="ServerSideEmit"/> (Node's
+    /// <c>nsp.on(event, ...)</c>). Only a multi-node adapter delivers these.
+    /// </summary>
+    public Namespace OnServerSideEmit(string eventName, Func<ServerSideEvent, ValueTask> handler)
+    {
+        _serverSideListeners.Add(eventName, handler);
+        return this;
+    }
+
+    /// <summary>Handles <paramref name="eventName"/> sent by another server node, with a synchronous handler.</summary>
+    public Namespace OnServerSideEmit(string eventName, Action<ServerSideEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return OnServerSideEmit(eventName, e =>
+        {
+            handler(e);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Removes <paramref name="handler"/>, or every server-side handler of <paramref name="eventName"/> when null.</summary>
+    public Namespace OffServerSideEmit(string eventName, Func<ServerSideEvent, ValueTask>? handler = null)
+    {
+        _serverSideListeners.Remove(eventName, handler);
+        return this;
+    }
+
+    /// <summary>Runs the listeners of an event another node sent; each starts synchronously, none is awaited.</summary>
+    internal void RaiseServerSideEmit(ServerSideEvent serverSideEvent)
+    {
+        foreach (var handler in _serverSideListeners.For(serverSideEvent.Name))
+            _ = RunServerSideHandlerAsync(handler, serverSideEvent);
+    }
+
+    private async Task RunServerSideHandlerAsync(Func<ServerSideEvent, ValueTask> handler, ServerSideEvent serverSideEvent)
+    {
+        try
+        {
+            await handler(serverSideEvent).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.ServerSideHandlerFailed(Server.Logger, serverSideEvent.Name, Name, ex);
+        }
+    }
+
+    /// <summary>
+    /// The next ack id of this namespace (Node's <c>nsp._ids</c>). One counter for every socket and broadcast, so a
+    /// broadcast can carry one id in the same bytes to every recipient and register it in each one's ack table.
+    /// </summary>
+    internal long NextAckId() => Interlocked.Increment(ref _ackIds);
 
     internal ImmutableArray<EventMiddleware> EventMiddleware => Parent is null ? _listeners.EventMiddleware : Parent.EventMiddleware.AddRange(_listeners.EventMiddleware);
 

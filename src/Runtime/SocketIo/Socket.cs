@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TypedIo.Diagnostics;
 using TypedIo.EngineIo;
 
 namespace TypedIo.SocketIo;
@@ -15,13 +17,15 @@ public sealed class Socket
 {
     private readonly SocketIoClient _client;
     private readonly SocketEventHandlers _handlers = new();
-    private readonly PendingAcks _acks = new();
+    private readonly PendingAcks _acks;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _eventSlots;
     private ConcurrentDictionary<string, object?>? _data;
     private ImmutableArray<EventMiddleware> _middleware = [];
     private int _connected;
     private int _closed;
+    private bool _countedConnection;
+    private long _connectedAt;
 
     internal Socket(Namespace nsp, SocketIoClient client, JsonElement auth)
     {
@@ -29,6 +33,7 @@ public sealed class Socket
         _client = client;
         Id = EngineIo.SessionId.Create();
         Handshake = new SocketHandshake(client.Session.Handshake, auth);
+        _acks = new PendingAcks(this);
         _eventSlots = new SemaphoreSlim(nsp.Server.Options.MaxConcurrentEventsPerSocket);
     }
 
@@ -186,7 +191,9 @@ public sealed class Socket
         ArgumentNullException.ThrowIfNull(args);
         if (!Connected)
             return Task.FromException<SocketArgs>(new SocketDisconnectedException(SocketDisconnectReasons.ServerNamespaceDisconnect));
-        var (id, task) = _acks.Register(eventName, timeout, Namespace.Server.TimeProvider, cancellationToken);
+        // Ids come from the namespace's counter (Node's nsp._ids), which broadcasts with ack share.
+        var id = Namespace.NextAckId();
+        var task = _acks.Register(id, eventName, timeout, Namespace.Server.TimeProvider, cancellationToken);
         _handlers.NotifyOutgoing(eventName, args);
         Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false);
         return task;
@@ -200,12 +207,36 @@ public sealed class Socket
         return true;
     }
 
+    /// <summary>Queues <paramref name="packet"/> to this client and counts it as sent.</summary>
     internal void Write(EncodedPacket packet, bool isVolatile)
     {
-        if (isVolatile)
-            _client.Session.SendVolatile(packet.Frames);
-        else
-            _client.Session.Send(packet.Frames);
+        if (WriteFrames(packet, isVolatile))
+            Namespace.Server.Metrics.PacketsSent(Namespace.Name, 1);
+    }
+
+    /// <summary>Queues <paramref name="packet"/> without counting it (a broadcast counts its recipients at once).</summary>
+    internal bool WriteFrames(EncodedPacket packet, bool isVolatile) =>
+        isVolatile ? _client.Session.SendVolatile(packet.Frames) : _client.Session.Send(packet.Frames);
+
+    /// <summary>
+    /// Registers <paramref name="entry"/> (a broadcast's shared ack entry) under <paramref name="id"/>. False when the
+    /// socket is no longer connected: then nothing is registered.
+    /// </summary>
+    internal bool ExpectAck(long id, PendingAck entry) => _acks.TryAdd(id, entry);
+
+    /// <summary>Stops waiting for ack <paramref name="id"/> (a broadcast that timed out or was cancelled).</summary>
+    internal void ForgetAck(long id) => _acks.Remove(id);
+
+    /// <summary>The connect span, which event spans link to.</summary>
+    internal ActivityContext ConnectActivity { get; set; }
+
+    /// <summary>A copy of <see cref="Data"/> (empty when it was never used).</summary>
+    internal IReadOnlyDictionary<string, object?> DataSnapshot()
+    {
+        var data = Volatile.Read(ref _data);
+        return data is null || data.IsEmpty
+            ? new Dictionary<string, object?>(StringComparer.Ordinal)
+            : new Dictionary<string, object?>(data, StringComparer.Ordinal);
     }
 
     // ---- rooms and broadcasting ----
@@ -267,6 +298,8 @@ public sealed class Socket
 
     internal void OnConnect()
     {
+        _connectedAt = Namespace.Server.TimeProvider.GetTimestamp();
+        _countedConnection = Namespace.Server.Metrics.SocketConnected(Namespace.Name);
         Volatile.Write(ref _connected, 1);
         Namespace.Adapter.AddAll(Id, [Id]);
         Write(Namespace.Server.Parser.EncodeConnect(Namespace.Name, new JsonObject { ["sid"] = Id }), isVolatile: false);
@@ -305,6 +338,7 @@ public sealed class Socket
     private async ValueTask DispatchWhenSlotFreeAsync(SocketEvent socketEvent)
     {
         SocketIoLog.EventsThrottled(Namespace.Server.Logger, Id, Namespace.Server.Options.MaxConcurrentEventsPerSocket);
+        Namespace.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.Throttled, Namespace.Name);
         try
         {
             await _eventSlots.WaitAsync(Connection.Closed).ConfigureAwait(false);
@@ -322,6 +356,8 @@ public sealed class Socket
     /// </summary>
     private async Task DispatchAsync(SocketEvent socketEvent)
     {
+        var previous = Activity.Current;
+        var activity = TypedIoActivities.StartEvent(Namespace.Name, Id, socketEvent.Name, ConnectActivity);
         try
         {
             var middleware = _middleware;
@@ -332,10 +368,12 @@ public sealed class Socket
         }
         catch (Exception ex)
         {
+            TypedIoActivities.Fail(activity, ex);
             SocketIoLog.HandlerFailed(Namespace.Server.Logger, Id, socketEvent.Name, ex);
         }
         finally
         {
+            TypedIoActivities.Stop(activity, previous);
             _eventSlots.Release();
         }
     }
@@ -363,9 +401,12 @@ public sealed class Socket
         Namespace.Adapter.DeleteAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);
-        _acks.FailAll(reason);
+        _acks.AbandonAll(reason);
         if (wasConnected)
+        {
+            Namespace.Server.Metrics.SocketDisconnected(Namespace.Name, _countedConnection, reason, Namespace.Server.TimeProvider.GetElapsedTime(_connectedAt));
             Raise(Disconnected, reason);
+        }
         if (Services is IDisposable disposable)
             disposable.Dispose();
     }

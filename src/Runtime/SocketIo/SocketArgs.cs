@@ -22,6 +22,18 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         _parser = parser;
     }
 
+    /// <summary>
+    /// Arguments from a JSON array, whose binary values are placeholders (<c>{"_placeholder":true,"num":n}</c>) into
+    /// <paramref name="attachments"/>. For adapters that carry acks and server-side events between nodes. The element is
+    /// kept, not copied: clone it if its document will be disposed.
+    /// </summary>
+    public static SocketArgs FromJson(JsonElement array, IReadOnlyList<byte[]>? attachments = null)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+            throw new ArgumentException("The arguments must be a JSON array.", nameof(array));
+        return new SocketArgs(array, 0, attachments ?? []);
+    }
+
     /// <summary>No arguments.</summary>
     public static SocketArgs Empty { get; } = new(JsonDocument.Parse("[]").RootElement.Clone(), 0, []);
 

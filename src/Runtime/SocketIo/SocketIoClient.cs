@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using TypedIo.Diagnostics;
 using TypedIo.EngineIo;
 
 namespace TypedIo.SocketIo;
@@ -36,6 +38,7 @@ internal sealed class SocketIoClient
                 return;
             case PacketDecodeStatus.Error:
                 SocketIoLog.ParseError(_server.Logger, Session.Id, error ?? "malformed packet");
+                _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.ParseError);
                 Session.Abort(EngineIoCloseReasons.ParseError);
                 return;
         }
@@ -47,6 +50,7 @@ internal sealed class SocketIoClient
             _sockets.TryGetValue(packet!.Namespace, out socket);
             connecting = _connecting.Contains(packet.Namespace);
         }
+        _server.Metrics.PacketReceived(socket?.Namespace.Name);
 
         if (socket is null && !connecting && packet.Type == SocketPacketType.Connect)
         {
@@ -60,6 +64,7 @@ internal sealed class SocketIoClient
         {
             // A packet for a namespace not joined, or a second CONNECT: Node closes the connection.
             SocketIoLog.InvalidState(_server.Logger, Session.Id, packet.Type.ToString(), packet.Namespace);
+            _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.InvalidState, socket?.Namespace.Name);
             Session.Close();
         }
     }
@@ -70,13 +75,16 @@ internal sealed class SocketIoClient
         if (nsp is null)
         {
             SocketIoLog.InvalidNamespace(_server.Logger, Session.Id, name);
-            Session.Send(_server.Parser.EncodeConnectError(name, "Invalid namespace").Frames);
+            _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.InvalidNamespace);
+            SendConnectError(null, _server.Parser.EncodeConnectError(name, "Invalid namespace"));
             return;
         }
 
         var socket = new Socket(nsp, this, auth) { Services = _server.CreateScope() };
         lock (_gate)
             _connecting.Add(name);
+        var previousActivity = Activity.Current;
+        var activity = TypedIoActivities.StartConnect(nsp.Name, socket.Id);
         try
         {
             var accepted = false;
@@ -92,7 +100,9 @@ internal sealed class SocketIoClient
             {
                 socket.Abandon();
                 SocketIoLog.ConnectionRefused(_server.Logger, Session.Id, name, refusal.Message);
-                Session.Send(_server.Parser.EncodeConnectError(name, refusal.Message, refusal.ErrorData).Frames);
+                _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.ConnectRefused, nsp.Name);
+                TypedIoActivities.Fail(activity, TypedIoTelemetry.RejectionReasons.ConnectRefused, refusal.Message);
+                SendConnectError(nsp.Name, _server.Parser.EncodeConnectError(name, refusal.Message, refusal.ErrorData));
                 return;
             }
             catch (Exception ex)
@@ -100,13 +110,16 @@ internal sealed class SocketIoClient
                 socket.Abandon();
                 // Not meant for the client: say only that the server failed.
                 SocketIoLog.MiddlewareFailed(_server.Logger, Session.Id, name, ex);
-                Session.Send(_server.Parser.EncodeConnectError(name, "Server error").Frames);
+                _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.ConnectRefused, nsp.Name);
+                TypedIoActivities.Fail(activity, ex);
+                SendConnectError(nsp.Name, _server.Parser.EncodeConnectError(name, "Server error"));
                 return;
             }
 
             if (!accepted || !Session.IsOpen)
             {
                 socket.Abandon();
+                TypedIoActivities.Fail(activity, "abandoned", "The connection closed or the middleware did not call next.");
                 return;
             }
 
@@ -114,15 +127,24 @@ internal sealed class SocketIoClient
                 _sockets[name] = socket;
             Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
             nsp.Add(socket);
+            if (activity is not null)
+                socket.ConnectActivity = activity.Context;
             socket.OnConnect();
             SocketIoLog.SocketConnected(_server.Logger, socket.Id, name);
             nsp.RaiseConnection(socket);
         }
         finally
         {
+            TypedIoActivities.Stop(activity, previousActivity);
             lock (_gate)
                 _connecting.Remove(name);
         }
+    }
+
+    private void SendConnectError(string? nsp, EncodedPacket packet)
+    {
+        if (Session.Send(packet.Frames))
+            _server.Metrics.PacketsSent(nsp, 1);
     }
 
     private void OnConnectTimeout()

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TypedIo.SocketIo;
 
-/// <summary>Socket.IO log messages. Event ids 200–299; never reuse one.</summary>
+/// <summary>Socket.IO log messages. Event ids 200–299 (broadcast acks, adapter utilities and server-side emits from 240); never reuse one.</summary>
 internal static partial class SocketIoLog
 {
     [LoggerMessage(200, LogLevel.Warning, "Connection {Sid} sent a malformed packet ({Error}); closing it.")]
@@ -34,4 +34,13 @@ internal static partial class SocketIoLog
 
     [LoggerMessage(209, LogLevel.Error, "The dynamic namespace rule failed for {Namespace}; treated as no match.")]
     public static partial void NamespacePredicateFailed(ILogger logger, string @namespace, Exception exception);
+
+    [LoggerMessage(240, LogLevel.Debug, "Broadcast '{EventName}' in {Namespace} timed out: {Answered} of {Recipients} sockets answered.")]
+    public static partial void BroadcastAckTimedOut(ILogger logger, string eventName, string @namespace, int answered, int recipients);
+
+    [LoggerMessage(241, LogLevel.Debug, "Server-side emit of '{EventName}' in {Namespace}: the adapter has no other server node, so nobody receives it.")]
+    public static partial void ServerSideEmitWithoutNodes(ILogger logger, string eventName, string @namespace);
+
+    [LoggerMessage(242, LogLevel.Error, "Server-side handler of '{EventName}' in {Namespace} failed.")]
+    public static partial void ServerSideHandlerFailed(ILogger logger, string eventName, string @namespace, Exception exception);
 }

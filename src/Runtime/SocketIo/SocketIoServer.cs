@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TypedIo.Diagnostics;
 using TypedIo.EngineIo;
 
 namespace TypedIo.SocketIo;
@@ -35,7 +37,8 @@ public sealed class SocketIoServer : IEngineIoHandler
         TimeProvider = timeProvider ?? TimeProvider.System;
         Parser = options.Parser ?? new JsonPacketParser(options.JsonSerializerOptions, new JsonPacketParserOptions { MaxAttachments = options.MaxAttachments, MaxDepth = options.MaxJsonDepth });
         _scopes = services?.GetService<IServiceScopeFactory>();
-        Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider);
+        Metrics = TypedIoMetrics.Create(services?.GetService<IMeterFactory>());
+        Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider, Metrics);
         Of("/");
     }
 
@@ -53,6 +56,7 @@ public sealed class SocketIoServer : IEngineIoHandler
 
     internal ILogger Logger { get; }
     internal TimeProvider TimeProvider { get; }
+    internal TypedIoMetrics Metrics { get; }
 
     /// <summary>The namespaces that exist now (static ones and dynamic children).</summary>
     public ICollection<Namespace> Namespaces => _namespaces.Values;
@@ -95,6 +99,45 @@ public sealed class SocketIoServer : IEngineIoHandler
 
     /// <summary>The sockets of the main namespace in <paramref name="room"/>.</summary>
     public BroadcastOperator To(string room) => Sockets.To(room);
+
+    /// <summary>Every socket of the main namespace, of every node with a multi-node adapter (Node's <c>io.fetchSockets()</c>).</summary>
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => Sockets.FetchSocketsAsync();
+
+    /// <summary>Makes every socket of the main namespace join <paramref name="room"/> (Node's <c>io.socketsJoin</c>).</summary>
+    public void SocketsJoin(string room) => Sockets.SocketsJoin(room);
+
+    /// <summary>Makes every socket of the main namespace leave <paramref name="room"/> (Node's <c>io.socketsLeave</c>).</summary>
+    public void SocketsLeave(string room) => Sockets.SocketsLeave(room);
+
+    /// <summary>Disconnects every socket of the main namespace (Node's <c>io.disconnectSockets</c>).</summary>
+    public void DisconnectSockets(bool close = false) => Sockets.DisconnectSockets(close);
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> to the other server nodes, in the main namespace (see
+    /// <see cref="Namespace.ServerSideEmit"/>); with the in-memory adapter nobody receives it.
+    /// </summary>
+    public void ServerSideEmit(string eventName, params object?[] args) => Sockets.ServerSideEmit(eventName, args);
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> to the other server nodes and collects their answers, in the main namespace
+    /// (see <see cref="Namespace.ServerSideEmitWithAckAsync"/>); with the in-memory adapter, no answers at once.
+    /// </summary>
+    public Task<ServerSideAckResult> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        Sockets.ServerSideEmitWithAckAsync(eventName, args, timeout, cancellationToken);
+
+    /// <summary>Handles <paramref name="eventName"/> sent by another server node to the main namespace.</summary>
+    public SocketIoServer OnServerSideEmit(string eventName, Func<ServerSideEvent, ValueTask> handler)
+    {
+        Sockets.OnServerSideEmit(eventName, handler);
+        return this;
+    }
+
+    /// <summary>Handles <paramref name="eventName"/> sent by another server node to the main namespace, synchronously.</summary>
+    public SocketIoServer OnServerSideEmit(string eventName, Action<ServerSideEvent> handler)
+    {
+        Sockets.OnServerSideEmit(eventName, handler);
+        return this;
+    }
 
     /// <summary>
     /// Disconnects every socket with reason <c>server shutting down</c> and closes every connection. Called on

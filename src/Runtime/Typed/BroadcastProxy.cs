@@ -60,7 +60,7 @@ public abstract class BroadcastProxy<TSelf>
     /// <summary>Emits an event with an ack to every targeted socket and collects the answers.</summary>
     protected async Task<BroadcastAckResult<T>> InvokeAsync<T>(string eventName, object?[] args, bool allowsNull, CancellationToken cancellationToken)
     {
-        var result = await MERGE_PENDING.EmitWithAckAsync(Target, eventName, args, AckTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await Target.EmitWithAckAsync(eventName, args, AckTimeout, cancellationToken).ConfigureAwait(false);
         var responses = new List<SocketAckResponse<T>>(result.Responses.Count);
         List<string>? invalid = null;
         foreach (var response in result.Responses)

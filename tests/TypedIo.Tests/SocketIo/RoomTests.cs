@@ -250,8 +250,8 @@ public sealed class RoomTests
         Assert.Equal("joined r s0", await events.NextAsync());
         Assert.Equal("joined r s1", await events.NextAsync());
         Assert.Equal("left r s0", await events.NextAsync());
-        Assert.Equal("deleted r", await events.NextAsync());
         Assert.Equal("left r s1", await events.NextAsync());
+        Assert.Equal("deleted r", await events.NextAsync());
     }
 
     [Fact]

@@ -126,4 +126,34 @@ public sealed class HubEmitterTests
             await Assert.ThrowsAsync<TypedIo.SocketIo.SocketAckTimeoutException>(() => ask.Within());
         }
     }
+
+    [Fact]
+    public async Task A_broadcast_with_ack_lists_every_answer_the_silent_and_the_invalid()
+    {
+        var probe = new HubProbe();
+        await using var host = await HubTestHost.StartAsync(probe);
+        var (yes, yesId) = await HubTestHost.JoinNotesAsync(host, probe);
+        var (odd, oddId) = await HubTestHost.JoinNotesAsync(host, probe);
+        var (silent, silentId) = await HubTestHost.JoinNotesAsync(host, probe);
+        using (yes)
+        using (odd)
+        using (silent)
+        {
+            var context = host.Services.GetRequiredService<NoteHubContext>();
+            var asking = context.All.WithTimeout(TimeSpan.FromMilliseconds(500)).AreYouThere("all there?");
+
+            var packets = new[] { await yes.ReceiveAsync(), await odd.ReceiveAsync(), await silent.ReceiveAsync() };
+            Assert.Single(packets.Distinct()); // encoded once: one ack id for every recipient
+            var id = packets[0]["42/notes,".Length..packets[0].IndexOf('[')];
+            await yes.SendAsync($"43/notes,{id}[true]");
+            await odd.SendAsync($"43/notes,{id}[\"maybe\"]");
+            var result = await asking.Within();
+
+            var answer = Assert.Single(result.Responses);
+            Assert.Equal(new TypedIo.SocketAckResponse<bool>(yesId, true), answer);
+            Assert.Equal([oddId], result.Invalid);
+            Assert.Equal([silentId], result.TimedOut);
+            Assert.False(result.IsComplete);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +32,7 @@ public static class EngineIoEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var options = services.GetService<IOptionsFactory<EngineIoOptions>>()?.Create(path) ?? new EngineIoOptions();
         configure?.Invoke(options);
-        var server = new EngineIoServer(options, handler, services.GetService<ILoggerFactory>(), services.GetService<TimeProvider>());
+        var server = new EngineIoServer(options, handler, services.GetService<ILoggerFactory>(), services.GetService<TimeProvider>(), services.GetService<IMeterFactory>());
         return endpoints.MapEngineIo(path, server);
     }
 

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using TypedIo.Diagnostics;
 
 namespace TypedIo.EngineIo;
 
@@ -22,6 +23,7 @@ internal static class PollingTransport
         {
             await session.ConnectAsync().ConfigureAwait(false);
             await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
+            CountSent(session, frames);
         }
         finally
         {
@@ -49,6 +51,7 @@ internal static class PollingTransport
             else if (frames.Count == 0)
                 return;
             await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
+            CountSent(session, frames);
             if (session.State == EngineIoSession.SessionState.Closing && reply is not null)
                 session.CompleteClose();
         }
@@ -110,6 +113,18 @@ internal static class PollingTransport
                     : null;
             }
         }
+    }
+
+    /// <summary>Counts the Engine.IO packet bytes of a polling response (before payload framing and compression).</summary>
+    private static void CountSent(EngineIoSession session, List<EngineFrame> frames)
+    {
+        var metrics = session.Server.Metrics;
+        if (!metrics.BytesSentEnabled)
+            return;
+        long bytes = 0;
+        foreach (var frame in frames)
+            bytes += frame.Bytes.Length;
+        metrics.BytesSent(EngineIoTransports.Polling, bytes);
     }
 
     private static async Task WritePayloadAsync(HttpContext context, List<EngineFrame> frames, EngineIoOptions options)
@@ -205,6 +220,7 @@ internal static class PollingTransport
     private static Task RefuseTooLargeAsync(EngineIoSession session, HttpContext context)
     {
         EngineIoLog.PayloadTooLarge(session.Server.Logger, session.Id, session.Server.Options.MaxHttpBufferSize);
+        session.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.TooLarge);
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         context.Response.ContentLength = 0;
         return Task.CompletedTask;
@@ -223,6 +239,7 @@ internal static class PollingTransport
             if (!Utf8.IsValid(payload.Span))
             {
                 EngineIoLog.InvalidPacket(session.Server.Logger, session.Id);
+                session.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.ParseError);
                 session.Abort(EngineIoCloseReasons.ParseError);
                 return false;
             }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using TypedIo.Diagnostics;
 
 namespace TypedIo.EngineIo;
 
@@ -167,6 +168,7 @@ internal sealed class WebSocketTransport
                         if (count > maxSize)
                         {
                             EngineIoLog.PayloadTooLarge(_session.Server.Logger, _session.Id, maxSize);
+                            _session.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.TooLarge);
                             // The writer loop sends the close frame: closing here too would race it.
                             _closeStatus = WebSocketCloseStatus.MessageTooBig;
                             _session.Abort(EngineIoCloseReasons.TransportError);
@@ -216,6 +218,7 @@ internal sealed class WebSocketTransport
                 while (_session.State != EngineIoSession.SessionState.Closed && outbound.TryRead(out var frame))
                 {
                     await _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                    _session.Server.Metrics.BytesSent(EngineIoTransports.WebSocket, frame.Bytes.Length);
                 }
                 if (_session.State == EngineIoSession.SessionState.Closed)
                     break;

@@ -2,42 +2,60 @@ using System.Collections.Concurrent;
 
 namespace TypedIo.SocketIo;
 
-/// <summary>The acks a socket waits for: ids, their completions, their timeouts; all failed on disconnect.</summary>
-internal sealed class PendingAcks
+/// <summary>
+/// The acks one socket waits for, by id. Ids come from the namespace-wide counter (<see cref="Namespace.NextAckId"/>),
+/// so a broadcast registers its one id in every recipient's table. Everything left is abandoned on disconnect.
+/// </summary>
+internal sealed class PendingAcks(Socket socket)
 {
-    private readonly ConcurrentDictionary<long, Pending> _pending = new();
-    private long _nextId = -1;
+    private readonly ConcurrentDictionary<long, PendingAck> _pending = new();
 
-    public (long Id, Task<SocketArgs> Task) Register(string eventName, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Waits for the answer to the emit that carried <paramref name="id"/>.</summary>
+    public Task<SocketArgs> Register(long id, string eventName, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextId);
-        var pending = new Pending(this, id, eventName);
-        _pending[id] = pending;
+        var pending = new SingleAck(this, id, eventName);
+        if (!TryAdd(id, pending))
+            return Task.FromException<SocketArgs>(new SocketDisconnectedException(SocketDisconnectReasons.ServerNamespaceDisconnect));
         pending.Arm(timeout, time, cancellationToken);
-        return (id, pending.Completion.Task);
+        return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// Registers <paramref name="entry"/> under <paramref name="id"/>. Returns false, with nothing registered, when the
+    /// socket has disconnected (its table was or is being abandoned).
+    /// </summary>
+    public bool TryAdd(long id, PendingAck entry)
+    {
+        _pending[id] = entry;
+        if (socket.Connected)
+            return true;
+        // The socket closed meanwhile: whoever removes the entry first settles it, so it is never left behind.
+        return !_pending.TryRemove(new KeyValuePair<long, PendingAck>(id, entry));
     }
 
     public void Complete(long id, SocketArgs args)
     {
         if (_pending.TryRemove(id, out var pending))
-            pending.Completion.TrySetResult(args);
+            pending.Answer(socket, args);
     }
 
-    public void FailAll(string reason)
+    public void Remove(long id) => _pending.TryRemove(id, out _);
+
+    public void AbandonAll(string reason)
     {
         foreach (var id in _pending.Keys)
         {
             if (_pending.TryRemove(id, out var pending))
-                pending.Completion.TrySetException(new SocketDisconnectedException(reason));
+                pending.Abandon(socket, reason);
         }
     }
 
-    private void Remove(long id) => _pending.TryRemove(id, out _);
-
-    private sealed class Pending(PendingAcks owner, long id, string eventName)
+    /// <summary>The waiter of one <see cref="Socket.EmitWithAckAsync"/>: completion, timeout, cancellation.</summary>
+    private sealed class SingleAck(PendingAcks owner, long id, string eventName) : PendingAck
     {
         private ITimer? _timer;
         private CancellationTokenRegistration _registration;
+        private TimeSpan _timeout;
 
         public TaskCompletionSource<SocketArgs> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,26 +63,23 @@ internal sealed class PendingAcks
         {
             if (timeout is { } after)
             {
-                _timer = time.CreateTimer(static state =>
-                {
-                    var self = (Pending)state!;
-                    self.Fail(new SocketAckTimeoutException(self.EventName, self.Timeout));
-                }, this, after, System.Threading.Timeout.InfiniteTimeSpan);
-                Timeout = after;
+                _timeout = after;
+                _timer = time.CreateTimer(static state => ((SingleAck)state!).OnTimeout(), this, after, Timeout.InfiniteTimeSpan);
             }
             if (cancellationToken.CanBeCanceled)
-                _registration = cancellationToken.Register(static state => ((Pending)state!).Cancel(), this);
-            Completion.Task.ContinueWith(static (_, state) => ((Pending)state!).Dispose(), this, TaskScheduler.Default);
+                _registration = cancellationToken.Register(static state => ((SingleAck)state!).Cancel(), this);
+            Completion.Task.ContinueWith(static (_, state) => ((SingleAck)state!).Dispose(), this, TaskScheduler.Default);
         }
 
-        public string EventName => eventName;
+        public override void Answer(Socket socket, SocketArgs args) => Completion.TrySetResult(args);
 
-        public TimeSpan Timeout { get; private set; }
+        public override void Abandon(Socket socket, string reason) => Completion.TrySetException(new SocketDisconnectedException(reason));
 
-        private void Fail(Exception error)
+        private void OnTimeout()
         {
             owner.Remove(id);
-            Completion.TrySetException(error);
+            if (Completion.TrySetException(new SocketAckTimeoutException(eventName, _timeout)))
+                owner.OnTimedOut(1);
         }
 
         private void Cancel()
@@ -79,4 +94,6 @@ internal sealed class PendingAcks
             _registration.Dispose();
         }
     }
+
+    private void OnTimedOut(int count) => socket.Namespace.Server.Metrics.AckTimedOut(socket.Namespace.Name, count);
 }

@@ -62,7 +62,53 @@ public sealed class BroadcastOperator
         return _namespace.Adapter.BroadcastAsync(packet, _options);
     }
 
-    /// <summary>The ids of the targeted sockets.</summary>
+    /// <summary>
+    /// Emits <paramref name="eventName"/> to every targeted socket and collects their acks (Node's
+    /// <c>io.timeout(ms).emitWithAck(...)</c>). The packet is encoded once, with one ack id for the whole broadcast.
+    /// Completes as soon as every targeted socket answered (or disconnected), or after <paramref name="timeout"/> with
+    /// the answers that arrived and the sockets that did not answer; later answers are ignored. With no targeted
+    /// socket it completes at once with empty lists. <see cref="Timeout.InfiniteTimeSpan"/> waits until every socket
+    /// answered or disconnected.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var result = await io.Of("/").To("players").EmitWithAckAsync("ready?", [], TimeSpan.FromSeconds(5));
+    /// foreach (var (socketId, args) in result.Responses) Console.WriteLine($"{socketId}: {args[0]}");
+    /// foreach (var socketId in result.TimedOut) Console.WriteLine($"{socketId} did not answer");
+    /// </code>
+    /// </example>
+    public Task<BroadcastAckResult> EmitWithAckAsync(string eventName, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive, or Timeout.InfiniteTimeSpan.");
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<BroadcastAckResult>(cancellationToken);
+
+        var id = _namespace.NextAckId();
+        var packet = _namespace.Server.Parser.EncodeEvent(_namespace.Name, eventName, args, id);
+        var collector = new BroadcastAckCollector(_namespace, id, eventName);
+        collector.Start(timeout, cancellationToken);
+        return BroadcastWithAckAsync(packet, id, collector);
+    }
+
+    private async Task<BroadcastAckResult> BroadcastWithAckAsync(EncodedPacket packet, long id, BroadcastAckCollector collector)
+    {
+        try
+        {
+            var adapter = _namespace.Adapter;
+            await adapter.BroadcastWithAckAsync(packet, id, _options, collector).ConfigureAwait(false);
+            collector.SetNodeCount(await adapter.ServerCountAsync().ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            collector.Fail(ex);
+        }
+        return await collector.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>The ids of the targeted sockets of this node.</summary>
     public IReadOnlySet<string> SocketIds()
     {
         var ids = _namespace.Adapter.Sockets(_options.Rooms);
@@ -86,26 +132,51 @@ public sealed class BroadcastOperator
         return result;
     }
 
-    /// <summary>Makes the targeted sockets join <paramref name="room"/>.</summary>
+    /// <summary>
+    /// The targeted sockets, of every server node with a multi-node adapter (Node's <c>fetchSockets</c>): snapshots
+    /// whose operations go through the adapter.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var sockets = await io.Of("/").In("room1").FetchSocketsAsync();
+    /// foreach (var socket in sockets) Console.WriteLine($"{socket.Id} in {string.Join(",", socket.Rooms)}");
+    /// </code>
+    /// </example>
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => _namespace.Adapter.FetchSocketsAsync(_options);
+
+    /// <summary>Makes the targeted sockets join <paramref name="room"/> (through the adapter: on every node).</summary>
     public void SocketsJoin(string room)
     {
-        foreach (var socket in Sockets())
-            socket.Join(room);
+        ArgumentNullException.ThrowIfNull(room);
+        _namespace.Adapter.AddSockets(_options, [room]);
     }
 
-    /// <summary>Makes the targeted sockets leave <paramref name="room"/>.</summary>
+    /// <summary>Makes the targeted sockets join every room of <paramref name="rooms"/> (through the adapter).</summary>
+    public void SocketsJoin(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        _namespace.Adapter.AddSockets(_options, [.. rooms]);
+    }
+
+    /// <summary>Makes the targeted sockets leave <paramref name="room"/> (through the adapter: on every node).</summary>
     public void SocketsLeave(string room)
     {
-        foreach (var socket in Sockets())
-            socket.Leave(room);
+        ArgumentNullException.ThrowIfNull(room);
+        _namespace.Adapter.DeleteSockets(_options, [room]);
     }
 
-    /// <summary>Disconnects the targeted sockets (and closes their connections when <paramref name="close"/>).</summary>
-    public void DisconnectSockets(bool close = false)
+    /// <summary>Makes the targeted sockets leave every room of <paramref name="rooms"/> (through the adapter).</summary>
+    public void SocketsLeave(IEnumerable<string> rooms)
     {
-        foreach (var socket in Sockets())
-            socket.Disconnect(close);
+        ArgumentNullException.ThrowIfNull(rooms);
+        _namespace.Adapter.DeleteSockets(_options, [.. rooms]);
     }
+
+    /// <summary>
+    /// Disconnects the targeted sockets (and closes their connections when <paramref name="close"/>), through the
+    /// adapter: on every node.
+    /// </summary>
+    public void DisconnectSockets(bool close = false) => _namespace.Adapter.DisconnectSockets(_options, close);
 
     private BroadcastOperator With(BroadcastOptions options) => new(_namespace, options);
 }

@@ -2,9 +2,11 @@ namespace TypedIo.SocketIo;
 
 /// <summary>
 /// The default adapter: rooms in memory, broadcasts to local sockets. A broadcast is encoded once by the caller;
-/// the same frames are queued to every recipient.
+/// the same frames are queued to every recipient. Not sealed: a multi-node adapter can derive from it, keep the
+/// local rooms here and call the base methods for this node's sockets (as Node's cluster adapters extend the
+/// in-memory one).
 /// </summary>
-public sealed class InMemoryAdapter : SocketAdapter
+public class InMemoryAdapter : SocketAdapter
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
@@ -65,10 +67,11 @@ public sealed class InMemoryAdapter : SocketAdapter
                 }
             }
         }
-        if (deleted)
-            OnRoomDeleted(room);
+        // Node's order: leave-room, then delete-room when it was the last member.
         if (left)
             OnLeft(room, id);
+        if (deleted)
+            OnRoomDeleted(room);
     }
 
     /// <inheritdoc />
@@ -96,9 +99,9 @@ public sealed class InMemoryAdapter : SocketAdapter
         }
         foreach (var (room, deleted) in changes)
         {
+            OnLeft(room, id);
             if (deleted)
                 OnRoomDeleted(room);
-            OnLeft(room, id);
         }
     }
 
@@ -136,29 +139,35 @@ public sealed class InMemoryAdapter : SocketAdapter
         var isVolatile = (options.Flags & BroadcastFlags.Volatile) != 0;
         if ((options.Flags & BroadcastFlags.NoCompress) != 0)
             packet = packet.WithoutCompression();
+        var sent = 0;
         if (options.Rooms.Count == 0 && options.Except.Count == 0)
         {
             foreach (var socket in Namespace.ConnectedSockets)
-                socket.Write(packet, isVolatile);
-            return ValueTask.CompletedTask;
+            {
+                if (socket.WriteFrames(packet, isVolatile))
+                    sent++;
+            }
         }
-
-        var excluded = options.Except.Count == 0 ? null : Sockets(options.Except);
-        if (options.Rooms.Count == 0)
+        else if (options.Rooms.Count == 0)
         {
+            var excluded = Sockets(options.Except);
             foreach (var socket in Namespace.ConnectedSockets)
             {
-                if (excluded is null || !excluded.Contains(socket.Id))
-                    socket.Write(packet, isVolatile);
+                if (!excluded.Contains(socket.Id) && socket.WriteFrames(packet, isVolatile))
+                    sent++;
             }
-            return ValueTask.CompletedTask;
         }
-
-        foreach (var id in Sockets(options.Rooms))
+        else
         {
-            if ((excluded is null || !excluded.Contains(id)) && Namespace.TryGetSocket(id, out var socket))
-                socket.Write(packet, isVolatile);
+            var excluded = options.Except.Count == 0 ? null : Sockets(options.Except);
+            foreach (var id in Sockets(options.Rooms))
+            {
+                if ((excluded is null || !excluded.Contains(id)) && Namespace.TryGetSocket(id, out var socket) && socket.WriteFrames(packet, isVolatile))
+                    sent++;
+            }
         }
+        // One measurement per broadcast, not one per recipient.
+        Namespace.Server.Metrics.PacketsSent(Namespace.Name, sent);
         return ValueTask.CompletedTask;
     }
 }

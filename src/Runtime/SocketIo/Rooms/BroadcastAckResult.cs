@@ -1,0 +1,26 @@
+namespace TypedIo.SocketIo;
+
+/// <summary>
+/// What a broadcast with ack (<see cref="BroadcastOperator.EmitWithAckAsync"/>) collected: the answers, in the order
+/// they arrived, and the sockets that did not answer in time.
+/// </summary>
+public sealed class BroadcastAckResult
+{
+    /// <summary>Creates a result (adapters and tests; the server builds its own).</summary>
+    public BroadcastAckResult(IReadOnlyList<SocketAckResponse> responses, IReadOnlyList<string> timedOut)
+    {
+        ArgumentNullException.ThrowIfNull(responses);
+        ArgumentNullException.ThrowIfNull(timedOut);
+        Responses = responses;
+        TimedOut = timedOut;
+    }
+
+    /// <summary>One answer per socket that answered in time, in arrival order.</summary>
+    public IReadOnlyList<SocketAckResponse> Responses { get; }
+
+    /// <summary>
+    /// The ids of the targeted sockets that did not answer in time, those that disconnected before answering included.
+    /// Empty when every socket answered.
+    /// </summary>
+    public IReadOnlyList<string> TimedOut { get; }
+}
