@@ -11,6 +11,7 @@ public static class Snapshot
 {
     public static void Verify(string actual, string extension = "txt", string? name = null, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
     {
+        testFile = RepositoryPaths.SourcePath(testFile);
         var directory = Path.GetDirectoryName(testFile)!;
         var stem = $"{Path.GetFileNameWithoutExtension(testFile)}.{name ?? testMethod}";
         var verifiedPath = Path.Combine(directory, $"{stem}.verified.{extension}");

@@ -14,7 +14,7 @@ public sealed class PackageConsumerTests
     [Fact]
     public async Task A_project_referencing_only_the_package_builds_a_hub_and_writes_its_declarations()
     {
-        var root = FindRepositoryRoot();
+        var root = Infrastructure.RepositoryPaths.RepositoryRoot;
         var work = Directory.CreateTempSubdirectory("typedio-package-");
         try
         {
@@ -107,14 +107,4 @@ public sealed class PackageConsumerTests
         Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await output}\n{await errors}");
     }
 
-    /// <summary>The checkout this test was compiled from (found from its own source path, whatever the output folder).</summary>
-    private static string FindRepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TypedIo.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("TypedIo.sln not found above " + sourceFile);
-    }
 }

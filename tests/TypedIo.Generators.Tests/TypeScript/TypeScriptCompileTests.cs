@@ -106,7 +106,7 @@ public sealed class TypeScriptCompileTests
         return null;
     }
 
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(Infrastructure.RepositoryPaths.SourcePath(path))!;
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, string workingDirectory)
     {
