@@ -27,11 +27,18 @@ public sealed class Socket
     private bool _countedConnection;
     private long _connectedAt;
 
-    internal Socket(Namespace nsp, SocketIoClient client, JsonElement auth)
+    internal Socket(Namespace nsp, SocketIoClient client, JsonElement auth, PersistedSession? restored = null)
     {
         Namespace = nsp;
         _client = client;
-        Id = EngineIo.SessionId.Create();
+        Id = restored?.SocketId ?? EngineIo.SessionId.Create();
+        PrivateId = restored?.PrivateId ?? (nsp.RecoveryStore is null ? null : EngineIo.SessionId.Create());
+        if (restored is not null)
+        {
+            Recovered = true;
+            if (restored.Data.Count > 0)
+                _data = new ConcurrentDictionary<string, object?>(restored.Data, StringComparer.Ordinal);
+        }
         Handshake = new SocketHandshake(client.Session.Handshake, auth);
         _acks = new PendingAcks(this);
         _eventSlots = new SemaphoreSlim(nsp.Server.Options.MaxConcurrentEventsPerSocket);
@@ -39,6 +46,15 @@ public sealed class Socket
 
     /// <summary>The socket id: random, distinct from the Engine.IO session id, and the name of its own room.</summary>
     public string Id { get; }
+
+    /// <summary>
+    /// Whether this socket is one that had lost its connection and was recovered (same id, rooms and data, missed
+    /// packets replayed): see <see cref="SocketIoOptions.ConnectionStateRecovery"/>.
+    /// </summary>
+    public bool Recovered { get; internal set; }
+
+    /// <summary>The private session id the client presents to recover (only with connection state recovery).</summary>
+    internal string? PrivateId { get; private set; }
 
     /// <summary>The namespace this socket belongs to.</summary>
     public Namespace Namespace { get; }
@@ -167,6 +183,9 @@ public sealed class Socket
     {
         ReservedEvents.ThrowIfReserved(eventName);
         _handlers.NotifyOutgoing(eventName, args);
+        // With recovery on, an emit to one socket is kept like a broadcast to its own room (as Node does), with an offset.
+        if (Namespace.RecoveryStore is not null)
+            return Namespace.BroadcastEventAsync(eventName, args, BroadcastOptions.All with { Rooms = [Id] });
         Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: false);
         return ValueTask.CompletedTask;
     }
@@ -296,13 +315,24 @@ public sealed class Socket
         Write(Namespace.Server.Parser.EncodeDisconnect(Namespace.Name), isVolatile: false);
     }
 
+    /// <summary>This socket came back but its missed packets are gone: it continues as a fresh socket.</summary>
+    internal void ForgetRecovery()
+    {
+        Recovered = false;
+        PrivateId = EngineIo.SessionId.Create();
+        _data = null;
+    }
+
     internal void OnConnect()
     {
         _connectedAt = Namespace.Server.TimeProvider.GetTimestamp();
         _countedConnection = Namespace.Server.Metrics.SocketConnected(Namespace.Name);
         Volatile.Write(ref _connected, 1);
         Namespace.Adapter.AddAll(Id, [Id]);
-        Write(Namespace.Server.Parser.EncodeConnect(Namespace.Name, new JsonObject { ["sid"] = Id }), isVolatile: false);
+        var reply = new JsonObject { ["sid"] = Id };
+        if (PrivateId is not null)
+            reply["pid"] = PrivateId;
+        Write(Namespace.Server.Parser.EncodeConnect(Namespace.Name, reply), isVolatile: false);
     }
 
     internal ValueTask OnPacketAsync(SocketPacket packet)
@@ -398,6 +428,11 @@ public sealed class Socket
         var wasConnected = Interlocked.Exchange(ref _connected, 0) == 1;
         if (wasConnected)
             Raise(Disconnecting, reason);
+        if (wasConnected && Namespace.RecoveryStore is { } store && PrivateId is not null && RecoveryStore.IsRecoverable(reason))
+        {
+            store.Persist(new PersistedSession(Id, PrivateId, Namespace.Adapter.SocketRooms(Id),
+                _data is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(_data, StringComparer.Ordinal), store.Now));
+        }
         Namespace.Adapter.DeleteAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);

@@ -80,7 +80,8 @@ internal sealed class SocketIoClient
             return;
         }
 
-        var socket = new Socket(nsp, this, auth) { Services = _server.CreateScope() };
+        var (restored, offset) = TryRestore(nsp, auth);
+        var socket = new Socket(nsp, this, auth, restored) { Services = _server.CreateScope() };
         lock (_gate)
             _connecting.Add(name);
         var previousActivity = Activity.Current;
@@ -90,11 +91,18 @@ internal sealed class SocketIoClient
             var accepted = false;
             try
             {
-                await MiddlewarePipeline.RunAsync(nsp.ConnectionMiddleware, socket, () =>
+                if (restored is not null && _server.Options.ConnectionStateRecovery!.SkipMiddlewares)
                 {
                     accepted = true;
-                    return ValueTask.CompletedTask;
-                }).ConfigureAwait(false);
+                }
+                else
+                {
+                    await MiddlewarePipeline.RunAsync(nsp.ConnectionMiddleware, socket, () =>
+                    {
+                        accepted = true;
+                        return ValueTask.CompletedTask;
+                    }).ConfigureAwait(false);
+                }
             }
             catch (SocketConnectException refusal)
             {
@@ -129,7 +137,10 @@ internal sealed class SocketIoClient
             nsp.Add(socket);
             if (activity is not null)
                 socket.ConnectActivity = activity.Context;
-            socket.OnConnect();
+            if (restored is not null)
+                Resume(nsp.RecoveryStore!, socket, restored, offset!);
+            else
+                socket.OnConnect();
             SocketIoLog.SocketConnected(_server.Logger, socket.Id, name);
             nsp.RaiseConnection(socket);
         }
@@ -138,6 +149,40 @@ internal sealed class SocketIoClient
             TypedIoActivities.Stop(activity, previousActivity);
             lock (_gate)
                 _connecting.Remove(name);
+        }
+    }
+
+    /// <summary>The session a reconnecting client asks for (<c>pid</c> and <c>offset</c> in its CONNECT payload), if it can be recovered.</summary>
+    private static (PersistedSession? Session, string? Offset) TryRestore(Namespace nsp, JsonElement auth)
+    {
+        if (nsp.RecoveryStore is not { } store
+            || auth.ValueKind != JsonValueKind.Object
+            || !auth.TryGetProperty("pid", out var pid) || pid.ValueKind != JsonValueKind.String
+            || !auth.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.String)
+            return (null, null);
+        var offsetText = offset.GetString()!;
+        return (store.Take(pid.GetString()!, offsetText), offsetText);
+    }
+
+    /// <summary>
+    /// Connects a recovered socket: under the store's lock (so no packet is missed or doubled) it gets its CONNECT
+    /// reply, its rooms back and every packet after its offset that was meant for them.
+    /// </summary>
+    private static void Resume(RecoveryStore store, Socket socket, PersistedSession session, string offset)
+    {
+        lock (store.Gate)
+        {
+            var missed = store.MissedAfter(offset, session.Rooms);
+            if (missed is null)
+            {
+                socket.ForgetRecovery();
+                socket.OnConnect();
+                return;
+            }
+            socket.OnConnect();
+            socket.Join(session.Rooms);
+            foreach (var packet in missed)
+                socket.Write(packet, isVolatile: false);
         }
     }
 

@@ -45,6 +45,12 @@ public sealed class SocketIoOptions
     /// </summary>
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Connection state recovery, off when null (the default, as in Node). See <see cref="ConnectionStateRecoveryOptions"/>.
+    /// </summary>
+    /// <example><c>o.ConnectionStateRecovery = new() { MaxDisconnectionDuration = TimeSpan.FromMinutes(1) };</c></example>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
     /// <summary>Whether a dynamic child namespace is removed once its last socket leaves. Default false.</summary>
     public bool CleanupEmptyChildNamespaces { get; set; }
 
@@ -56,6 +62,7 @@ public sealed class SocketIoOptions
         if (MaxJsonDepth <= 0) throw new ArgumentOutOfRangeException(nameof(MaxJsonDepth));
         if (AckTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(AckTimeout));
         if (MaxConcurrentEventsPerSocket <= 0) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentEventsPerSocket));
+        ConnectionStateRecovery?.Validate();
         ArgumentNullException.ThrowIfNull(EngineIo);
         EngineIo.Validate();
     }

@@ -58,8 +58,7 @@ public sealed class BroadcastOperator
     public ValueTask EmitAsync(string eventName, params object?[] args)
     {
         ReservedEvents.ThrowIfReserved(eventName);
-        var packet = _namespace.Server.Parser.EncodeEvent(_namespace.Name, eventName, args);
-        return _namespace.Adapter.BroadcastAsync(packet, _options);
+        return _namespace.BroadcastEventAsync(eventName, args, _options);
     }
 
     /// <summary>
