@@ -31,7 +31,7 @@ public sealed class UseDeclaredEventNameCodeFixProvider : CodeFixProvider
                     $"Use '{suggestion}'",
                     _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(literal,
                         SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(suggestion)).WithTriviaFrom(literal)))),
-                    equivalenceKey: nameof(UseDeclaredEventNameCodeFixProvider) + ":" + suggestion),
+                    equivalenceKey: nameof(UseDeclaredEventNameCodeFixProvider)),
                 diagnostic);
         }
     }

@@ -30,6 +30,8 @@ internal static class HubResolver
         if (operation is null || depth > MaxDepth)
             return null;
         var symbols = index.Symbols;
+        if (TypedIoSymbols.Is(operation.Type, symbols.SocketIoServer))
+            return index.ForNamespace("/"); // io itself: io.EmitAsync(...), io.To(..) emit to "/"
         switch (operation)
         {
             case IConversionOperation conversion:
@@ -75,8 +77,7 @@ internal static class HubResolver
                 return ResolveConnectionParameter(parameter, index, depth);
 
             default:
-                // io itself: io.EmitAsync(...) emits to "/".
-                return TypedIoSymbols.Is(operation.Type, symbols.SocketIoServer) ? index.ForNamespace("/") : null;
+                return null;
         }
     }
 
