@@ -4,7 +4,8 @@ using System.IO.Compression;
 namespace TypedIo.Generators.Tests.Packaging;
 
 /// <summary>
-/// What a package consumer gets: the TypedIo package carries the generator (analyzers/dotnet/cs) and the build targets,
+/// What a package consumer gets: the TypedIo package carries the generator and the analyzers with their code fixes
+/// (analyzers/dotnet/cs) and the build targets,
 /// so a project that only references the package gets a working hub and its .d.ts at the path it sets.
 /// </summary>
 public sealed class PackageConsumerTests
@@ -27,6 +28,8 @@ public sealed class PackageConsumerTests
             {
                 var entries = zip.Entries.Select(e => e.FullName).ToList();
                 Assert.Contains("analyzers/dotnet/cs/TypedIo.Generators.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/TypedIo.Analyzers.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/TypedIo.Analyzers.CodeFixes.dll", entries);
                 Assert.Contains("buildTransitive/TypedIo.targets", entries);
                 Assert.Contains("build/TypedIo.targets", entries);
                 Assert.Contains("lib/net10.0/TypedIo.dll", entries);

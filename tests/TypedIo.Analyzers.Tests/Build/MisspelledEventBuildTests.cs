@@ -1,0 +1,99 @@
+using System.Diagnostics;
+
+namespace TypedIo.Analyzers.Tests.Build;
+
+/// <summary>
+/// The promise of the analyzers, end to end: a project with a misspelled event name does not build. The project is
+/// written to a temporary folder, references the in-repo runtime by path and imports the repository's
+/// Directory.Build.targets (what every in-repo project referencing the runtime gets: the generator and the analyzers),
+/// and sets no severity of its own: TIO020 is an error by default.
+/// </summary>
+public sealed class MisspelledEventBuildTests
+{
+    [Fact]
+    public async Task A_misspelled_event_fails_the_build_with_TIO020()
+    {
+        var root = FindRepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("typedio-misspelled-");
+        try
+        {
+            File.WriteAllText(Path.Combine(work.FullName, "App.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk.Web">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <ProjectReference Include="{Path.Combine(root, "src", "Runtime", "TypedIo.csproj")}" />
+                  </ItemGroup>
+                  <Import Project="{Path.Combine(root, "Directory.Build.targets")}" />
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(work.FullName, "Program.cs"), """
+                using TypedIo;
+
+                var builder = WebApplication.CreateBuilder(args);
+                builder.Services.AddTypedIo().AddSocketHub<ChatHub>();
+                var app = builder.Build();
+                app.MapTypedIo();
+                app.Run();
+
+                public interface IChatHub { Task SendMessage(string text); }
+                public interface IChatClient { Task MessageReceived(string text); }
+
+                [SocketHub("/chat")]
+                public sealed partial class ChatHub : SocketHub<IChatClient>, IChatHub
+                {
+                    public override ValueTask OnConnectedAsync()
+                    {
+                        Context.Socket.On("sendMesage", e => { });
+                        return default;
+                    }
+
+                    public Task SendMessage(string text) => Clients.Others.MessageReceived(text);
+                }
+                """);
+
+            var (exitCode, output) = await RunAsync(work.FullName, "dotnet", "build", "-c", "Release", "--artifacts-path", Path.Combine(work.FullName, "artifacts"));
+
+            Assert.True(exitCode != 0, "the build succeeded:\n" + output);
+            Assert.Contains("error TIO020: 'sendMesage' is not a client-to-server event of 'ChatHub'; did you mean 'sendMessage'?", output, StringComparison.Ordinal);
+            Assert.Contains("Program.cs(17,27)", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment.Remove("CI"); // the repository's locked-restore switch; this project has no lock file
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+
+    /// <summary>The checkout this test was compiled from (found from its own source path, whatever the output folder).</summary>
+    private static string FindRepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
+    {
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TypedIo.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("TypedIo.sln not found above " + sourceFile);
+    }
+}
