@@ -24,6 +24,7 @@ public sealed class EngineIoSession
     private volatile string? _closeReason;
     private EngineFrame _pollCloseReply = EngineFrame.CloseFrame;
     private CancellationTokenSource? _pollingEnded;
+    private IOutboundDrainer? _drainer;
     private int _pollActive;
     private int _postActive;
 
@@ -74,19 +75,31 @@ public sealed class EngineIoSession
     internal bool IsUpgraded => _upgrade == UpgradeState.Upgraded;
 
     /// <summary>
+    /// The transport that writes queued frames as they are queued (WebSocket), told after each send and when the queue
+    /// completes; null while long-polling, whose requests read the queue themselves.
+    /// </summary>
+    internal void SetDrainer(IOutboundDrainer drainer)
+    {
+        Volatile.Write(ref _drainer, drainer);
+        drainer.OnQueued();
+    }
+
+    private void NotifyDrainer() => Volatile.Read(ref _drainer)?.OnQueued();
+
+    /// <summary>
     /// Queues a frame. Returns false when the session is not open, or when its queue is full (the session is then
     /// closed with <see cref="EngineIoCloseReasons.TransportError"/>).
     /// </summary>
     public bool Send(EngineFrame frame)
     {
+        bool queued;
         lock (_sendGate)
         {
             if (_state != SessionState.Open)
                 return false;
-            if (_outbound.Writer.TryWrite(frame))
-                return true;
+            queued = _outbound.Writer.TryWrite(frame);
         }
-        return OnQueueFull();
+        return AfterQueued(queued);
     }
 
     /// <summary>
@@ -96,22 +109,29 @@ public sealed class EngineIoSession
     public bool Send(IReadOnlyList<EngineFrame> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
+        bool queued;
         lock (_sendGate)
         {
             if (_state != SessionState.Open)
                 return false;
-            if (_outbound.Reader.Count + frames.Count <= _server.Options.MaxQueuedPackets)
+            queued = _outbound.Reader.Count + frames.Count <= _server.Options.MaxQueuedPackets;
+            if (queued)
             {
                 for (var i = 0; i < frames.Count; i++)
                     _outbound.Writer.TryWrite(frames[i]);
-                return true;
             }
         }
-        return OnQueueFull();
+        return AfterQueued(queued);
     }
 
-    private bool OnQueueFull()
+    /// <summary>Outside the send lock: tells the drainer, or closes a session whose queue is full.</summary>
+    private bool AfterQueued(bool queued)
     {
+        if (queued)
+        {
+            NotifyDrainer();
+            return true;
+        }
         if (_state == SessionState.Open)
         {
             EngineIoLog.SendQueueFull(_server.Logger, Id, _server.Options.MaxQueuedPackets);
@@ -146,6 +166,7 @@ public sealed class EngineIoSession
             _closeDeadline = _server.NowMilliseconds + (long)_server.Options.CloseTimeout.TotalMilliseconds;
         }
         _outbound.Writer.TryComplete();
+        NotifyDrainer();
     }
 
     /// <summary>
@@ -164,6 +185,7 @@ public sealed class EngineIoSession
                 _pollCloseReply = EngineFrame.NoopFrame;
         }
         _outbound.Writer.TryComplete();
+        NotifyDrainer();
         _server.Remove(this);
         EngineIoLog.SessionClosed(_server.Logger, Id, reason);
         try

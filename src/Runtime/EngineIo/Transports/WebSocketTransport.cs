@@ -6,17 +6,21 @@ using TypedIo.Diagnostics;
 namespace TypedIo.EngineIo;
 
 /// <summary>
-/// The WebSocket transport: one reader loop (the request's own task) and one writer loop per connection. Only the
-/// writer sends, so frames never interleave; it drains the session queue without allocating per frame.
+/// The WebSocket transport: one reader loop (the request's own task), and a drain of the session queue that starts on
+/// the thread that queued a frame, when no drain is running: an echo is written by the thread that read the request,
+/// with no hop to the thread pool. At most one drain runs at a time, so frames never interleave; a send that cannot
+/// complete at once lets the drain continue asynchronously.
 /// </summary>
-internal sealed class WebSocketTransport
+internal sealed class WebSocketTransport : IOutboundDrainer
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly EngineIoSession _session;
     private readonly WebSocket _socket;
     private readonly CancellationTokenSource _readStop = new();
+    private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private int _draining;
 
     private WebSocketTransport(EngineIoSession session, WebSocket socket)
     {
@@ -126,9 +130,16 @@ internal sealed class WebSocketTransport
 
     private async Task RunAsync()
     {
-        var writer = Task.Run(WriteLoopAsync);
+        _session.SetDrainer(this);
         await ReadLoopAsync().ConfigureAwait(false);
-        await writer.ConfigureAwait(false);
+        await _written.Task.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void OnQueued()
+    {
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+            _ = DrainAsync();
     }
 
     private async Task ReadLoopAsync()
@@ -208,22 +219,37 @@ internal sealed class WebSocketTransport
         return bigger;
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Writes queued frames until the queue is empty, then lets the next send start a drain again. When the queue has
+    /// completed (a graceful close, all written) or the session closed, it ends the session and the WebSocket.
+    /// </summary>
+    private async Task DrainAsync()
     {
         var outbound = _session.Outbound;
         try
         {
-            while (await outbound.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
                 while (_session.State != EngineIoSession.SessionState.Closed && outbound.TryRead(out var frame))
                 {
-                    await _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None).ConfigureAwait(false);
+                    var send = _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
+                    if (!send.IsCompletedSuccessfully)
+                        await send.ConfigureAwait(false);
                     _session.Server.Metrics.BytesSent(EngineIoTransports.WebSocket, frame.Bytes.Length);
                 }
-                if (_session.State == EngineIoSession.SessionState.Closed)
+
+                if (_session.State == EngineIoSession.SessionState.Closed || outbound.Completion.IsCompleted)
                     break;
+
+                Volatile.Write(ref _draining, 0);
+                // A frame queued (or the queue completed) after the last read found the drain still running and left
+                // it to this one: look again, and go on if no other drain has started meanwhile.
+                if ((outbound.Count == 0 && !outbound.Completion.IsCompleted && _session.State != EngineIoSession.SessionState.Closed)
+                    || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                    return;
             }
-            _session.CompleteClose();
+            if (_session.State != EngineIoSession.SessionState.Closed)
+                _session.CompleteClose();
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
@@ -231,6 +257,7 @@ internal sealed class WebSocketTransport
             _session.Abort(EngineIoCloseReasons.TransportError);
         }
         await CloseQuietlyAsync(_closeStatus).ConfigureAwait(false);
+        _written.TrySetResult();
     }
 
     /// <summary>Starts the close handshake and stops reading if the client does not finish it in time.</summary>
