@@ -157,6 +157,10 @@ public class InMemoryAdapter : SocketAdapter
                     sent++;
             }
         }
+        else if (options.Rooms.Count == 1)
+        {
+            sent = BroadcastToRoom(packet, options, isVolatile);
+        }
         else
         {
             var excluded = options.Except.Count == 0 ? null : Sockets(options.Except);
@@ -169,5 +173,41 @@ public class InMemoryAdapter : SocketAdapter
         // One measurement per broadcast, not one per recipient.
         Namespace.Server.Metrics.PacketsSent(Namespace.Name, sent);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The common case of one room: its members are copied into a pooled array under the lock (no set is built per
+    /// broadcast) and written to outside it.
+    /// </summary>
+    private int BroadcastToRoom(EncodedPacket packet, BroadcastOptions options, bool isVolatile)
+    {
+        string? name = null;
+        foreach (var only in options.Rooms)
+            name = only;
+        string[] members;
+        int count;
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(name!, out var room))
+                return 0;
+            count = room.Count;
+            members = System.Buffers.ArrayPool<string>.Shared.Rent(count);
+            room.CopyTo(members);
+        }
+        try
+        {
+            var excluded = options.Except.Count == 0 ? null : Sockets(options.Except);
+            var sent = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if ((excluded is null || !excluded.Contains(members[i])) && Namespace.TryGetSocket(members[i], out var socket) && socket.WriteFrames(packet, isVolatile))
+                    sent++;
+            }
+            return sent;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<string>.Shared.Return(members, clearArray: true);
+        }
     }
 }
