@@ -90,6 +90,7 @@ internal sealed class SocketIoClient
             var accepted = false;
             try
             {
+                await SocketAuthentication.AuthenticateAsync(socket).ConfigureAwait(false);
                 await MiddlewarePipeline.RunAsync(nsp.ConnectionMiddleware, socket, () =>
                 {
                     accepted = true;
