@@ -15,7 +15,15 @@ namespace TypedIo;
 internal static class ArgumentValidation
 {
     /// <summary>The failures of every <c>IValidator&lt;T&gt;</c> of the scope, or null when there is none or all pass.</summary>
-    public static async ValueTask<List<ValidationFailure>?> ValidateAsync<T>(IServiceProvider services, T value, CancellationToken cancellationToken)
+    public static ValueTask<List<ValidationFailure>?> ValidateAsync<T>(IServiceProvider services, T value, CancellationToken cancellationToken)
+    {
+        // The common case, a type without validator, costs a lookup: no enumerable resolved, no state machine.
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IValidator<T>)))
+            return ValueTask.FromResult<List<ValidationFailure>?>(null);
+        return RunValidatorsAsync(services, value, cancellationToken);
+    }
+
+    private static async ValueTask<List<ValidationFailure>?> RunValidatorsAsync<T>(IServiceProvider services, T value, CancellationToken cancellationToken)
     {
         List<ValidationFailure>? failures = null;
         foreach (var validator in services.GetServices<IValidator<T>>())
