@@ -77,8 +77,12 @@ internal sealed partial class VaultHub(AuthProbe probe) : SocketHub<INoClient>, 
     }
 }
 
-/// <summary>Anyone may join; the contract protects some events and the hub opens one of them again.</summary>
+/// <summary>
+/// Anyone may join; the contract protects some events and the hub opens one of them again. The class's
+/// [AllowAnonymous] opens only the connection: events with their own [Authorize] stay protected.
+/// </summary>
 [SocketHub("/lobby")]
+[AllowAnonymous]
 internal sealed partial class LobbyHub(AuthProbe probe) : SocketHub<INoClient>, ILobbyEvents
 {
     public Task<string> Hello() => Task.FromResult("hello " + (Context.User.Identity?.Name ?? "anonymous"));
@@ -106,6 +110,14 @@ internal sealed partial class LobbyHub(AuthProbe probe) : SocketHub<INoClient>, 
 internal sealed partial class StaffHub : SocketHub<INoClient>, IStaffEvents
 {
     public Task<string> Hi() => Task.FromResult("hi " + Context.User.Identity!.Name);
+}
+
+/// <summary>A hub serving a namespace pattern: its [Authorize] guards every child namespace.</summary>
+[SocketHub(NamespacePattern = "^/team-vault-[0-9]+$")]
+[Authorize(Roles = "admin")]
+internal sealed partial class TeamVaultHub : SocketHub<INoClient>, IStaffEvents
+{
+    public Task<string> Hi() => Task.FromResult("hi from " + Context.Socket.Namespace.Name);
 }
 
 public sealed class StaffRequirement : IAuthorizationRequirement

@@ -163,6 +163,21 @@ public sealed class AuthorizationTests
     }
 
     [Fact]
+    public async Task A_pattern_hub_authorizes_every_child_namespace()
+    {
+        var probe = new AuthProbe();
+        await using var host = await TestTokens.StartAsync(probe);
+
+        using (var user = await ConnectAsync(host, TestTokens.Create("ada")))
+            Assert.Equal("""44/team-vault-7,{"message":"forbidden"}""", await ConnectReplyAsync(user, "/team-vault-7"));
+
+        using var admin = await ConnectAsync(host, TestTokens.Create("root", roles: ["admin"]));
+        await admin.JoinAsync("/team-vault-7");
+        await admin.SendAsync("""42/team-vault-7,1["hi"]""");
+        Assert.Equal("""43/team-vault-7,1["hi from /team-vault-7"]""", await admin.ReceiveAsync());
+    }
+
+    [Fact]
     public async Task The_authenticator_makes_the_user_of_the_auth_payload_when_the_request_is_not_authenticated()
     {
         var probe = new AuthProbe();

@@ -80,7 +80,7 @@ internal static class TestTokens
                 services.AddSingleton<IAuthorizationHandler, StaffHandler>();
                 services.AddSingleton(probe);
                 services.AddTypedIo();
-                services.AddSocketHub<VaultHub>().AddSocketHub<LobbyHub>().AddSocketHub<StaffHub>();
+                services.AddSocketHub<VaultHub>().AddSocketHub<LobbyHub>().AddSocketHub<StaffHub>().AddSocketHub<TeamVaultHub>();
                 more?.Invoke(services);
             },
             app => app.UseAuthentication());
