@@ -41,9 +41,10 @@ public static class SocketAuthorization
     public static ConnectionMiddleware Connection(params IAuthorizeData[] authorizeData)
     {
         ArgumentNullException.ThrowIfNull(authorizeData);
+        var authorization = new HubAuthorization(allowAnonymous: false, authorizeData);
         return async (socket, next) =>
         {
-            await AuthorizeConnectionAsync(socket, authorizeData, socket.Namespace.Name).ConfigureAwait(false);
+            await AuthorizeConnectionAsync(socket, authorization, socket.Namespace.Name).ConfigureAwait(false);
             await next().ConfigureAwait(false);
         };
     }
@@ -53,10 +54,11 @@ public static class SocketAuthorization
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(authorizeData);
+        var authorization = new HubAuthorization(allowAnonymous: false, authorizeData);
         return async (socketEvent, next) =>
         {
             if (string.Equals(socketEvent.Name, eventName, StringComparison.Ordinal)
-                && !await AuthorizeEventAsync(socketEvent, authorizeData, handler: null).ConfigureAwait(false))
+                && !await AuthorizeEventAsync(socketEvent, authorization, handler: null).ConfigureAwait(false))
                 return;
             await next().ConfigureAwait(false);
         };
@@ -66,14 +68,19 @@ public static class SocketAuthorization
     /// Evaluates <paramref name="authorizeData"/> (combined as ASP.NET Core combines attributes: every policy and role
     /// list must pass) for <paramref name="socket"/>'s user, with <paramref name="resource"/> as the resource handlers see.
     /// </summary>
-    public static async ValueTask<SocketAuthorizationResult> AuthorizeAsync(Socket socket, IEnumerable<IAuthorizeData> authorizeData, object? resource = null)
+    public static ValueTask<SocketAuthorizationResult> AuthorizeAsync(Socket socket, IEnumerable<IAuthorizeData> authorizeData, object? resource = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(authorizeData);
+        return AuthorizeAsync(socket, provider => new ValueTask<AuthorizationPolicy?>(AuthorizationPolicy.CombineAsync(provider, authorizeData)), resource);
+    }
+
+    private static async ValueTask<SocketAuthorizationResult> AuthorizeAsync(Socket socket, Func<IAuthorizationPolicyProvider, ValueTask<AuthorizationPolicy?>> combine, object? resource)
+    {
         var services = socket.Services ?? throw new InvalidOperationException("The server has no service provider: create it through services.AddTypedIo().");
         var policyProvider = services.GetService<IAuthorizationPolicyProvider>()
             ?? throw new InvalidOperationException("Authorization of sockets needs services.AddAuthorization().");
-        var policy = await AuthorizationPolicy.CombineAsync(policyProvider, authorizeData).ConfigureAwait(false);
+        var policy = await combine(policyProvider).ConfigureAwait(false);
         if (policy is null)
             return SocketAuthorizationResult.Allowed;
         var authorization = services.GetRequiredService<IAuthorizationService>();
@@ -84,9 +91,9 @@ public static class SocketAuthorization
     }
 
     /// <summary>Throws <see cref="SocketConnectException"/> unless the socket's user passes.</summary>
-    internal static async ValueTask AuthorizeConnectionAsync(Socket socket, IEnumerable<IAuthorizeData> authorizeData, string target)
+    internal static async ValueTask AuthorizeConnectionAsync(Socket socket, HubAuthorization authorization, string target)
     {
-        var result = await AuthorizeAsync(socket, authorizeData).ConfigureAwait(false);
+        var result = await AuthorizeAsync(socket, authorization.GetPolicyAsync, resource: null).ConfigureAwait(false);
         if (result == SocketAuthorizationResult.Allowed)
             return;
         var code = Code(result);
@@ -95,9 +102,9 @@ public static class SocketAuthorization
     }
 
     /// <summary>Refuses the event (and returns false) unless the socket's user passes.</summary>
-    internal static async ValueTask<bool> AuthorizeEventAsync(SocketEvent socketEvent, IEnumerable<IAuthorizeData> authorizeData, string? handler)
+    internal static async ValueTask<bool> AuthorizeEventAsync(SocketEvent socketEvent, HubAuthorization authorization, string? handler)
     {
-        var result = await AuthorizeAsync(socketEvent.Socket, authorizeData, socketEvent).ConfigureAwait(false);
+        var result = await AuthorizeAsync(socketEvent.Socket, authorization.GetPolicyAsync, socketEvent).ConfigureAwait(false);
         if (result == SocketAuthorizationResult.Allowed)
             return true;
         var code = Code(result);

@@ -25,4 +25,22 @@ public sealed class HubAuthorization
 
     /// <summary>Whether anything must be checked.</summary>
     public bool IsRequired => !AllowAnonymous && AuthorizeData.Count > 0;
+
+    private CombinedPolicy? _combined;
+
+    /// <summary>
+    /// The attributes combined into one policy by <paramref name="provider"/>; kept for the next event when the provider
+    /// allows caching (as ASP.NET Core's authorization middleware does), so a protected event does not rebuild it.
+    /// </summary>
+    internal async ValueTask<AuthorizationPolicy?> GetPolicyAsync(IAuthorizationPolicyProvider provider)
+    {
+        if (Volatile.Read(ref _combined) is { } combined && ReferenceEquals(combined.Provider, provider))
+            return combined.Policy;
+        var policy = await AuthorizationPolicy.CombineAsync(provider, AuthorizeData).ConfigureAwait(false);
+        if (provider.AllowsCachingPolicies)
+            Volatile.Write(ref _combined, new CombinedPolicy(provider, policy));
+        return policy;
+    }
+
+    private sealed record CombinedPolicy(IAuthorizationPolicyProvider Provider, AuthorizationPolicy? Policy);
 }

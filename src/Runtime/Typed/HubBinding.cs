@@ -82,7 +82,7 @@ internal sealed class HubBinding<THub>
     {
         // The pipeline of a hub event: authorization → argument binding → validation → the method.
         if (method.Authorization is { IsRequired: true } authorization
-            && !await SocketAuthorization.AuthorizeEventAsync(socketEvent, authorization.AuthorizeData, $"{_hubName}.{method.MethodName}").ConfigureAwait(false))
+            && !await SocketAuthorization.AuthorizeEventAsync(socketEvent, authorization, $"{_hubName}.{method.MethodName}").ConfigureAwait(false))
             return;
 
         if (!TryBind(method, socketEvent, out var arguments, out var reason))

@@ -23,7 +23,7 @@ public static class SocketHubMappingExtensions
             var hubName = typeof(THub).Name;
             authorize = async (socket, next) =>
             {
-                await SocketAuthorization.AuthorizeConnectionAsync(socket, authorization.AuthorizeData, hubName).ConfigureAwait(false);
+                await SocketAuthorization.AuthorizeConnectionAsync(socket, authorization, hubName).ConfigureAwait(false);
                 await next().ConfigureAwait(false);
             };
         }
