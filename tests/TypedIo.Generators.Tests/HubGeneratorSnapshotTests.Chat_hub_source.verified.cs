@@ -14,6 +14,10 @@ namespace Demo
 
         static string? global::TypedIo.IGeneratedSocketHub<global::Demo.ChatHub>.NamespacePattern => null;
 
+        static global::TypedIo.HubAuthorization? global::TypedIo.IGeneratedSocketHub<global::Demo.ChatHub>.Authorization => __authorization;
+
+        private static readonly global::TypedIo.HubAuthorization __authorization = new global::TypedIo.HubAuthorization(allowAnonymous: false, new global::Microsoft.AspNetCore.Authorization.AuthorizeAttribute());
+
         static global::Demo.ChatHub global::TypedIo.IGeneratedSocketHub<global::Demo.ChatHub>.Create(global::System.IServiceProvider services) =>
             global::Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<global::Demo.ChatHub>(services);
 
@@ -35,7 +39,7 @@ namespace Demo
             new global::TypedIo.HubMethod<global::Demo.ChatHub>(
                 "joinRoom", "JoinRoom", hasAck: true,
                 new global::TypedIo.HubParameter[] { global::TypedIo.HubParameter.Of<string>("room", allowsNull: false) },
-                static async (hub, invocation) => await ((global::Demo.IChatHub)hub).JoinRoom((string)invocation.Arguments[0]!, invocation.SocketAborted).ConfigureAwait(false)),
+                static async (hub, invocation) => await ((global::Demo.IChatHub)hub).JoinRoom((string)invocation.Arguments[0]!, invocation.SocketAborted).ConfigureAwait(false)) { Authorization = new global::TypedIo.HubAuthorization(allowAnonymous: false, new global::Microsoft.AspNetCore.Authorization.AuthorizeAttribute("members")) },
             new global::TypedIo.HubMethod<global::Demo.ChatHub>(
                 "typing", "SetTyping", hasAck: false,
                 new global::TypedIo.HubParameter[] { global::TypedIo.HubParameter.Of<bool>("on", allowsNull: false) },
@@ -47,7 +51,7 @@ namespace Demo
             new global::TypedIo.HubMethod<global::Demo.ChatHub>(
                 "count", "Count", hasAck: true,
                 global::System.Array.Empty<global::TypedIo.HubParameter>(),
-                static async (hub, invocation) => await ((global::Demo.IChatHub)hub).Count().ConfigureAwait(false)),
+                static async (hub, invocation) => await ((global::Demo.IChatHub)hub).Count().ConfigureAwait(false)) { Authorization = new global::TypedIo.HubAuthorization(allowAnonymous: true) },
             new global::TypedIo.HubMethod<global::Demo.ChatHub>(
                 "upload", "Upload", hasAck: false,
                 new global::TypedIo.HubParameter[] { global::TypedIo.HubParameter.Of<string>("name", allowsNull: false), global::TypedIo.HubParameter.Of<byte[]>("data", allowsNull: false) },
@@ -55,7 +59,7 @@ namespace Demo
                 {
                     await ((global::Demo.IChatHub)hub).Upload((string)invocation.Arguments[0]!, (byte[])invocation.Arguments[1]!).ConfigureAwait(false);
                     return null;
-                }),
+                }) { Authorization = new global::TypedIo.HubAuthorization(allowAnonymous: false, new global::Microsoft.AspNetCore.Authorization.AuthorizeAttribute() { Policy = "uploaders", Roles = "editor,admin" }) },
             new global::TypedIo.HubMethod<global::Demo.ChatHub>(
                 "relay", "Relay", hasAck: false,
                 new global::TypedIo.HubParameter[] { global::TypedIo.HubParameter.Of<string>("eventName", allowsNull: false), global::TypedIo.HubParameter.Rest("args") },

@@ -23,6 +23,14 @@ export interface TypedIoRejection {
   };
 }
 
+/**
+ * What the server emits as 'typedio:error' when it refuses an event sent without ack (unless the server's
+ * SocketIoOptions.UnacknowledgedRejection is Ignore): the refused event's name and the same error.
+ */
+export interface TypedIoErrorEvent extends TypedIoRejection {
+  event: string;
+}
+
 // Demo.ChatHub
 
 /** The Socket.IO namespace of ChatHub. */
@@ -34,6 +42,7 @@ export interface ChatServerToClientEvents {
   areYouThere: (callback: (result: boolean) => void) => void;
   nickname: (attempt: number, callback: (result: string | null) => void) => void;
   typing: (user: string, on: boolean) => void;
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
 }
 
 /** What a client emits to ChatHub (socket.emit, socket.emitWithAck), from Demo.IChatHub. */

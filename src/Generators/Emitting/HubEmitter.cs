@@ -47,6 +47,13 @@ internal static class HubEmitter
         w.Line();
         w.Line($"static string? {generated}.NamespacePattern => {Literal(hub.NamespacePattern)};");
         w.Line();
+        if (hub.Authorization is not null)
+        {
+            w.Line($"static {Runtime}.HubAuthorization? {generated}.Authorization => __authorization;");
+            w.Line();
+            w.Line($"private static readonly {Runtime}.HubAuthorization __authorization = {Authorization(hub.Authorization)};");
+            w.Line();
+        }
         w.Line($"static {self} {generated}.Create(global::System.IServiceProvider services) =>");
         w.Line($"    global::Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<{self}>(services);");
         w.Line();
@@ -78,6 +85,7 @@ internal static class HubEmitter
             arguments.Add("invocation.SocketAborted");
         var call = $"(({e.DeclaringInterface})hub).{Identifier(e.MethodName)}({string.Join(", ", arguments)})";
 
+        var end = e.Authorization is null ? "," : $" {{ Authorization = {Authorization(e.Authorization)} }},";
         w.Line($"new {Runtime}.HubMethod<{self}>(");
         w.Line($"    {Literal(e.WireName)}, {Literal(e.MethodName)}, hasAck: {Bool(e.Ack is not null)},");
         w.Line((e.Parameters.Count == 0 ? $"    global::System.Array.Empty<{Runtime}.HubParameter>()," : $"    new {Runtime}.HubParameter[] {{ {parameters} }},"));
@@ -87,11 +95,11 @@ internal static class HubEmitter
             w.Line("    {");
             w.Line($"        await {call}.ConfigureAwait(false);");
             w.Line("        return null;");
-            w.Line("    }),");
+            w.Line("    })" + end);
         }
         else
         {
-            w.Line($"    static async (hub, invocation) => await {call}.ConfigureAwait(false)),");
+            w.Line($"    static async (hub, invocation) => await {call}.ConfigureAwait(false))" + end);
         }
     }
 
@@ -194,6 +202,15 @@ internal static class HubEmitter
         return e.Parameters.Any(p => p.IsRest)
             ? $"[{string.Join(", ", items)}]"
             : $"new object?[] {{ {string.Join(", ", items)} }}";
+    }
+
+    /// <summary><c>new HubAuthorization(allowAnonymous, new AuthorizeAttribute("policy") { Roles = "..." }, ...)</c>.</summary>
+    private static string Authorization(AuthorizationSpec spec)
+    {
+        var parts = new[] { $"allowAnonymous: {Bool(spec.AllowAnonymous)}" }.Concat(spec.Authorize.Select(a =>
+            $"new {a.TypeFullName}({string.Join(", ", a.ConstructorArguments)})"
+            + (a.NamedArguments.Count == 0 ? "" : $" {{ {string.Join(", ", a.NamedArguments)} }}")));
+        return $"new {Runtime}.HubAuthorization({string.Join(", ", parts)})";
     }
 
     private static string Identifier(string name) =>

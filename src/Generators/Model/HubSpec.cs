@@ -24,6 +24,9 @@ internal sealed record HubSpec(
     ContractSpec Outgoing,
     EquatableArray<TsDeclaration> TypeScriptTypes)
 {
+    /// <summary>The authorization attributes of the hub class (checked at namespace connection), or null.</summary>
+    public AuthorizationSpec? Authorization { get; init; }
+
     /// <summary>The hub's fully qualified name, <c>global::</c> included.</summary>
     public string FullName => ClassNamespace.Length == 0 ? $"global::{ClassName}" : $"global::{ClassNamespace}.{ClassName}";
 }
@@ -50,7 +53,22 @@ internal sealed record EventSpec(
 {
     /// <summary>The interface declaring the method (fully qualified), so the hub is called through it.</summary>
     public string DeclaringInterface { get; init; } = "";
+
+    /// <summary>The authorization attributes of the contract method and of the hub's implementation, or null.</summary>
+    public AuthorizationSpec? Authorization { get; init; }
 }
+
+/// <summary>
+/// Authorization attributes as the emitter re-creates them: <c>[AllowAnonymous]</c> (any <c>IAllowAnonymous</c>) and
+/// every attribute implementing <c>IAuthorizeData</c>.
+/// </summary>
+internal sealed record AuthorizationSpec(bool AllowAnonymous, EquatableArray<AttributeSpec> Authorize);
+
+/// <summary>An attribute application as C# text: <c>new Type(ctor args) { Named = value }</c>.</summary>
+/// <param name="TypeFullName">The attribute class, fully qualified.</param>
+/// <param name="ConstructorArguments">Each constructor argument as a C# expression.</param>
+/// <param name="NamedArguments">Each named argument as <c>Name = expression</c>.</param>
+internal sealed record AttributeSpec(string TypeFullName, EquatableArray<string> ConstructorArguments, EquatableArray<string> NamedArguments);
 
 /// <summary>A wire parameter.</summary>
 /// <param name="Name">The C# parameter name (also used in the TypeScript signature).</param>

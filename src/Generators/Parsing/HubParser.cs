@@ -15,6 +15,8 @@ internal static class HubParser
 {
     private const string SocketHubMetadataName = "TypedIo.SocketHub`1";
     private const string EventAttributeMetadataName = "TypedIo.EventAttribute";
+    private const string AuthorizeDataMetadataName = "Microsoft.AspNetCore.Authorization.IAuthorizeData";
+    private const string AllowAnonymousMetadataName = "Microsoft.AspNetCore.Authorization.IAllowAnonymous";
 
     public static HubParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -46,8 +48,8 @@ internal static class HubParser
         var eventAttribute = compilation.GetTypeByMetadataName(EventAttributeMetadataName);
         var incomingInterfaces = IncomingInterfaces(hub, compilation).ToList();
         var incomingName = string.Join(", ", incomingInterfaces.Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
-        var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", eventAttribute, mapper, compilation, diagnostics, cancellationToken);
-        var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", eventAttribute, mapper, compilation, diagnostics, cancellationToken);
+        var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", hub, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
+        var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", null, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
         diagnostics.AddRange(mapper.Diagnostics);
         if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
             return new HubParseResult(null, diagnostics.ToEquatableArray());
@@ -61,7 +63,10 @@ internal static class HubParser
             TypeScriptPrefix(hub.Name),
             incoming,
             outgoing,
-            mapper.Declarations);
+            mapper.Declarations)
+        {
+            Authorization = ReadAuthorization(HubAttributes(hub, compilation), compilation),
+        };
         return new HubParseResult(spec, diagnostics.ToEquatableArray());
     }
 
@@ -98,6 +103,7 @@ internal static class HubParser
         IEnumerable<INamedTypeSymbol> contracts,
         string displayName,
         string direction,
+        INamedTypeSymbol? implementer,
         INamedTypeSymbol? eventAttribute,
         TypeScriptTypeMapper mapper,
         Compilation compilation,
@@ -125,6 +131,13 @@ internal static class HubParser
                 var spec = ParseEvent(method, eventAttribute, mapper, compilation, diagnostics);
                 if (spec is null)
                     continue;
+                if (implementer is not null)
+                {
+                    var attributes = method.GetAttributes().AsEnumerable();
+                    if (implementer.FindImplementationForInterfaceMember(method) is IMethodSymbol implementation)
+                        attributes = attributes.Concat(implementation.GetAttributes());
+                    spec = spec with { Authorization = ReadAuthorization(attributes, compilation) };
+                }
                 var qualified = $"{method.ContainingType.Name}.{method.Name}";
                 if (byWireName.TryGetValue(spec.WireName, out var other))
                 {
@@ -222,6 +235,66 @@ internal static class HubParser
                 DeclaringInterface = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             }
             : null;
+    }
+
+    /// <summary>The hub class's attributes and those of its base classes below <c>SocketHub&lt;T&gt;</c> (authorization attributes are inherited).</summary>
+    private static IEnumerable<AttributeData> HubAttributes(INamedTypeSymbol hub, Compilation compilation)
+    {
+        var socketHub = compilation.GetTypeByMetadataName(SocketHubMetadataName);
+        for (var type = hub; type is not null && !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, socketHub); type = type.BaseType)
+        {
+            foreach (var attribute in type.GetAttributes())
+                yield return attribute;
+        }
+    }
+
+    /// <summary>The authorization attributes among <paramref name="attributes"/>, as C# text; null when there are none.</summary>
+    private static AuthorizationSpec? ReadAuthorization(IEnumerable<AttributeData> attributes, Compilation compilation)
+    {
+        var authorizeData = compilation.GetTypeByMetadataName(AuthorizeDataMetadataName);
+        var allowAnonymous = compilation.GetTypeByMetadataName(AllowAnonymousMetadataName);
+        if (authorizeData is null && allowAnonymous is null)
+            return null;
+        var anonymous = false;
+        var authorize = new List<AttributeSpec>();
+        foreach (var attribute in attributes)
+        {
+            if (attribute.AttributeClass is not { } type)
+                continue;
+            if (allowAnonymous is not null && Implements(type, allowAnonymous))
+                anonymous = true;
+            if (authorizeData is not null && Implements(type, authorizeData))
+            {
+                authorize.Add(new AttributeSpec(
+                    type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                    attribute.ConstructorArguments.Select(CSharpConstant).ToEquatableArray(),
+                    attribute.NamedArguments.Select(n => $"{n.Key} = {CSharpConstant(n.Value)}").ToEquatableArray()));
+            }
+        }
+        return anonymous || authorize.Count > 0 ? new AuthorizationSpec(anonymous, authorize.ToEquatableArray()) : null;
+    }
+
+    private static bool Implements(INamedTypeSymbol type, INamedTypeSymbol @interface) =>
+        type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, @interface));
+
+    /// <summary>An attribute argument as a C# expression.</summary>
+    private static string CSharpConstant(TypedConstant constant)
+    {
+        if (constant.IsNull)
+            return "null";
+        var type = constant.Type?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "object";
+        switch (constant.Kind)
+        {
+            case TypedConstantKind.Array:
+                return $"new {type} {{ {string.Join(", ", constant.Values.Select(CSharpConstant))} }}";
+            case TypedConstantKind.Type:
+                return $"typeof({((ITypeSymbol)constant.Value!).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})";
+            case TypedConstantKind.Enum:
+                return $"({type})({SymbolDisplay.FormatPrimitive(constant.Value!, quoteStrings: false, useHexadecimalNumbers: false)})";
+            default:
+                var literal = SymbolDisplay.FormatPrimitive(constant.Value!, quoteStrings: true, useHexadecimalNumbers: false);
+                return constant.Value is string or bool or char or int ? literal : $"({type})({literal})";
+        }
     }
 
     private static (bool ReturnsValueTask, ITypeSymbol? Ack, bool Ok) ReadReturnType(ITypeSymbol returnType, Compilation compilation)

@@ -23,13 +23,19 @@ internal static class TypeScriptEmitter
     /// <summary>The interface of the ack a server sends when it refuses an event.</summary>
     public const string RejectionTypeName = "TypedIoRejection";
 
+    /// <summary>The interface of the error event a server emits when it refuses an event sent without ack.</summary>
+    public const string ErrorEventTypeName = "TypedIoErrorEvent";
+
+    /// <summary>The default name of that event (<c>SocketIoOptions.ErrorEventName</c>).</summary>
+    public const string ErrorEventName = "typedio:error";
+
     public static string Emit(IReadOnlyList<HubSpec> hubs, out IReadOnlyList<DiagnosticInfo> diagnostics)
     {
         var reported = new List<DiagnosticInfo>();
         var ordered = hubs.OrderBy(hub => hub.FullName, StringComparer.Ordinal).ToList();
 
         // Who owns each TypeScript name: a hub (its three names) or a C# type (its declaration).
-        var owners = new Dictionary<string, string>(StringComparer.Ordinal) { [RejectionTypeName] = "TypedIo" };
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal) { [RejectionTypeName] = "TypedIo", [ErrorEventTypeName] = "TypedIo" };
 
         var prefixes = new List<string>(ordered.Count);
         foreach (var hub in ordered)
@@ -95,6 +101,14 @@ internal static class TypeScriptEmitter
         text.Append("    errors?: Record<string, string[]>;\n");
         text.Append("  };\n");
         text.Append("}\n");
+        text.Append('\n');
+        text.Append("/**\n");
+        text.Append(" * What the server emits as '").Append(ErrorEventName).Append("' when it refuses an event sent without ack (unless the server's\n");
+        text.Append(" * SocketIoOptions.UnacknowledgedRejection is Ignore): the refused event's name and the same error.\n");
+        text.Append(" */\n");
+        text.Append("export interface ").Append(ErrorEventTypeName).Append(" extends ").Append(RejectionTypeName).Append(" {\n");
+        text.Append("  event: string;\n");
+        text.Append("}\n");
 
         for (var i = 0; i < ordered.Count; i++)
             AppendHub(text, ordered[i], prefixes[i], renames[i]);
@@ -148,7 +162,7 @@ internal static class TypeScriptEmitter
     private static void AppendEvents(StringBuilder text, string name, ContractSpec contract, bool serverToClient, Dictionary<string, string> rename)
     {
         text.Append("export interface ").Append(name);
-        if (contract.Events.IsEmpty)
+        if (contract.Events.IsEmpty && !serverToClient)
         {
             text.Append(" {}\n");
             return;
@@ -156,6 +170,8 @@ internal static class TypeScriptEmitter
         text.Append(" {\n");
         foreach (var @event in contract.Events)
             text.Append("  ").Append(EventMember(@event, serverToClient, rename)).Append('\n');
+        if (serverToClient)
+            text.Append("  ").Append(TsSyntax.PropertyKey(ErrorEventName)).Append(": (rejection: ").Append(ErrorEventTypeName).Append(") => void;\n");
         text.Append("}\n");
     }
 

@@ -40,6 +40,7 @@ public sealed class Socket
                 _data = new ConcurrentDictionary<string, object?>(restored.Data, StringComparer.Ordinal);
         }
         Handshake = new SocketHandshake(client.Session.Handshake, auth);
+        User = Handshake.User;
         _acks = new PendingAcks(this);
         _eventSlots = new SemaphoreSlim(nsp.Server.Options.MaxConcurrentEventsPerSocket);
     }
@@ -62,8 +63,12 @@ public sealed class Socket
     /// <summary>The handshake: headers, query, auth payload, address, time.</summary>
     public SocketHandshake Handshake { get; }
 
-    /// <summary>The user from ASP.NET Core authentication of the handshake request.</summary>
-    public ClaimsPrincipal User => Handshake.User;
+    /// <summary>
+    /// Who the socket acts for: the user from ASP.NET Core authentication of the handshake request when it is
+    /// authenticated, else what the registered <see cref="ISocketAuthenticator"/> made of the CONNECT <c>auth</c>
+    /// payload, else the anonymous user of the request.
+    /// </summary>
+    public ClaimsPrincipal User { get; internal set; }
 
     /// <summary>The underlying Engine.IO session (shared by this connection's sockets of other namespaces).</summary>
     public EngineIoSession Connection => _client.Session;

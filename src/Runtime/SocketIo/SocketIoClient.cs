@@ -91,6 +91,8 @@ internal sealed class SocketIoClient
             var accepted = false;
             try
             {
+                // A recovered socket is authenticated again too: event authorization needs its user.
+                await SocketAuthentication.AuthenticateAsync(socket).ConfigureAwait(false);
                 if (restored is not null && _server.Options.ConnectionStateRecovery!.SkipMiddlewares)
                 {
                     accepted = true;

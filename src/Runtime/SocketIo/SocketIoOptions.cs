@@ -51,6 +51,17 @@ public sealed class SocketIoOptions
     /// <example><c>o.ConnectionStateRecovery = new() { MaxDisconnectionDuration = TimeSpan.FromMinutes(1) };</c></example>
     public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
 
+    /// <summary>
+    /// What happens when an event without ack is refused before its handler (bad arguments, failed validation, missing
+    /// authorization): by default the client receives <see cref="ErrorEventName"/> with
+    /// <c>{"event":..., "error":{"code","message","errors"?}}</c>; <see cref="UnacknowledgedRejection.Ignore"/> sends
+    /// nothing (Node's behaviour). An event with ack always gets the rejection as its ack.
+    /// </summary>
+    public UnacknowledgedRejection UnacknowledgedRejection { get; set; } = UnacknowledgedRejection.ErrorEvent;
+
+    /// <summary>The event that carries refusals of events without ack. Default <c>typedio:error</c>.</summary>
+    public string ErrorEventName { get; set; } = "typedio:error";
+
     /// <summary>Whether a dynamic child namespace is removed once its last socket leaves. Default false.</summary>
     public bool CleanupEmptyChildNamespaces { get; set; }
 
@@ -63,7 +74,19 @@ public sealed class SocketIoOptions
         if (AckTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(AckTimeout));
         if (MaxConcurrentEventsPerSocket <= 0) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentEventsPerSocket));
         ConnectionStateRecovery?.Validate();
+        ArgumentException.ThrowIfNullOrEmpty(ErrorEventName);
+        if (ReservedEvents.IsReserved(ErrorEventName)) throw new ArgumentException($"'{ErrorEventName}' is reserved by Socket.IO.", nameof(ErrorEventName));
         ArgumentNullException.ThrowIfNull(EngineIo);
         EngineIo.Validate();
     }
+}
+
+/// <summary>What the client learns when an event it sent without ack is refused before its handler.</summary>
+public enum UnacknowledgedRejection
+{
+    /// <summary>The server emits <see cref="SocketIoOptions.ErrorEventName"/> to the socket with the event name and the rejection.</summary>
+    ErrorEvent,
+
+    /// <summary>Nothing is sent (the refusal is still logged).</summary>
+    Ignore,
 }

@@ -80,10 +80,21 @@ internal sealed class HubBinding<THub>
 
     private async ValueTask DispatchAsync(THub hub, HubCallerContext context, HubMethod<THub> method, SocketEvent socketEvent)
     {
+        // The pipeline of a hub event: authorization → argument binding → validation → the method.
+        if (method.Authorization is { IsRequired: true } authorization
+            && !await SocketAuthorization.AuthorizeEventAsync(socketEvent, authorization, $"{_hubName}.{method.MethodName}").ConfigureAwait(false))
+            return;
+
         if (!TryBind(method, socketEvent, out var arguments, out var reason))
         {
             HubLog.InvalidArguments(Logger, context.SocketId, method.EventName, _hubName, method.MethodName, reason);
-            socketEvent.Ack(new SocketRejection(SocketRejectionCodes.InvalidArguments, reason).ToJson());
+            socketEvent.Reject(new SocketRejection(SocketRejectionCodes.InvalidArguments, reason));
+            return;
+        }
+
+        if (await ValidateAsync(method, socketEvent, arguments, context.SocketAborted).ConfigureAwait(false) is { } invalid)
+        {
+            socketEvent.Reject(invalid);
             return;
         }
 
@@ -107,6 +118,30 @@ internal sealed class HubBinding<THub>
 
         if (method.HasAck)
             socketEvent.Ack(new object?[] { result });
+    }
+
+    /// <summary>Runs the validators of every bound argument; the failures of all of them make one rejection.</summary>
+    private async ValueTask<SocketRejection?> ValidateAsync(HubMethod<THub> method, SocketEvent socketEvent, object?[] arguments, CancellationToken cancellationToken)
+    {
+        var services = socketEvent.Socket.Services;
+        if (services is null)
+            return null;
+        var parameters = method.Parameters;
+        Dictionary<string, List<string>>? errors = null;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (parameters[i].Validate is not { } validate || arguments[i] is not { } value)
+                continue;
+            if (await validate(services, value, cancellationToken).ConfigureAwait(false) is not { } failures)
+                continue;
+            // One wire parameter: paths are relative to it (as in the JSON the client sent); several: prefixed by the name.
+            var prefix = method.FixedParameterCount > 1 ? parameters[i].Name : null;
+            ArgumentValidation.AddErrors(errors ??= new(StringComparer.Ordinal), prefix, failures, ArgumentValidation.NamingPolicy(socketEvent.Socket));
+        }
+        if (errors is null)
+            return null;
+        PipelineLog.ValidationFailed(Logger, socketEvent.Socket.Id, method.EventName, string.Join(", ", errors.Keys));
+        return ArgumentValidation.Rejection(method.EventName, errors);
     }
 
     /// <summary>Reads every wire argument into its parameter's type; any misfit refuses the whole event.</summary>

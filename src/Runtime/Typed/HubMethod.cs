@@ -52,6 +52,12 @@ public sealed class HubMethod<THub>
     /// <summary>Calls the hub method.</summary>
     public Func<THub, HubInvocation, ValueTask<object?>> Invoke { get; }
 
+    /// <summary>
+    /// The <c>[Authorize]</c>/<c>[AllowAnonymous]</c> attributes of the method (on the contract interface and on the hub's
+    /// implementation), checked for every event before its arguments are bound; null when there are none.
+    /// </summary>
+    public HubAuthorization? Authorization { get; init; }
+
     internal int FixedParameterCount { get; }
 
     internal bool HasRest { get; }

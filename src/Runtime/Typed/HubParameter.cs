@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FluentValidation.Results;
 using TypedIo.SocketIo;
 
 namespace TypedIo;
@@ -29,9 +30,15 @@ public sealed class HubParameter
 
     internal Func<SocketArgs, int, object?> Read { get; }
 
+    /// <summary>Runs the validators registered for the type (null for the rest parameters, which are not validated).</summary>
+    internal Func<IServiceProvider, object, CancellationToken, ValueTask<List<ValidationFailure>?>>? Validate { get; private init; }
+
     /// <summary>A parameter of type <typeparamref name="T"/>, read with the server's JSON options.</summary>
     public static HubParameter Of<T>(string name, bool allowsNull) =>
-        new(name, typeof(T), allowsNull, isRest: false, static (args, index) => args.Get<T>(index));
+        new(name, typeof(T), allowsNull, isRest: false, static (args, index) => args.Get<T>(index))
+        {
+            Validate = static (services, value, cancellationToken) => ArgumentValidation.ValidateAsync(services, (T)value, cancellationToken),
+        };
 
     /// <summary>A trailing parameter taking every remaining argument as JSON nodes (binary values as byte arrays).</summary>
     public static HubParameter Rest(string name) =>

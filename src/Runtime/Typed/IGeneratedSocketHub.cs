@@ -20,6 +20,12 @@ public interface IGeneratedSocketHub<THub>
     /// <summary>The client-to-server events, by wire name.</summary>
     static abstract IReadOnlyList<HubMethod<THub>> Methods { get; }
 
+    /// <summary>
+    /// The <c>[Authorize]</c>/<c>[AllowAnonymous]</c> attributes of the hub class, checked when a socket joins its namespace;
+    /// null (the default) when there are none.
+    /// </summary>
+    static virtual HubAuthorization? Authorization => null;
+
     /// <summary>Creates the hub for one socket from its service scope.</summary>
     static abstract THub Create(IServiceProvider services);
 }

@@ -12,7 +12,10 @@ namespace TypedIo;
 public sealed record SocketRejection(string Code, string Message, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
     /// <summary>The JSON sent to the client.</summary>
-    public JsonObject ToJson()
+    public JsonObject ToJson() => new() { ["error"] = ErrorJson() };
+
+    /// <summary>The inner <c>{"code","message","errors"?}</c> object.</summary>
+    internal JsonObject ErrorJson()
     {
         var error = new JsonObject { ["code"] = Code, ["message"] = Message };
         if (Errors is not null)
@@ -27,7 +30,7 @@ public sealed record SocketRejection(string Code, string Message, IReadOnlyDicti
             }
             error["errors"] = errors;
         }
-        return new JsonObject { ["error"] = error };
+        return error;
     }
 }
 
@@ -39,6 +42,15 @@ public static class SocketRejectionCodes
 
     /// <summary>The handler failed; the message is generic unless it threw a <see cref="SocketHubException"/>.</summary>
     public const string ServerError = "server_error";
+
+    /// <summary>A FluentValidation validator refused an argument; <see cref="SocketRejection.Errors"/> says which property and why.</summary>
+    public const string ValidationFailed = "validation_failed";
+
+    /// <summary>The event requires authorization and the socket's user is not authenticated.</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>The socket's user is authenticated but does not satisfy the event's policy or roles.</summary>
+    public const string Forbidden = "forbidden";
 }
 
 /// <summary>

@@ -8,6 +8,7 @@ internal static class Sources
         using System.Threading;
         using System.Threading.Tasks;
         using System.Text.Json.Nodes;
+        using Microsoft.AspNetCore.Authorization;
         using TypedIo;
 
         namespace Demo;
@@ -21,7 +22,7 @@ internal static class Sources
             Task<JoinResult> JoinRoom(string room, CancellationToken cancellationToken);
             [Event("typing")] ValueTask SetTyping(bool on);
             Task<int?> Count();
-            Task Upload(string name, byte[] data);
+            [Authorize(Policy = "uploaders", Roles = "editor,admin")] Task Upload(string name, byte[] data);
             Task Relay(string eventName, params JsonNode?[] args);
         }
 
@@ -34,11 +35,14 @@ internal static class Sources
         }
 
         [SocketHub("/chat")]
+        [Authorize]
         public sealed partial class ChatHub : SocketHub<IChatClient>, IChatHub
         {
             public Task SendMessage(ChatMessage message) => Clients.OthersIn(message.Room).MessageReceived(message);
+            [Authorize("members")]
             public Task<JoinResult> JoinRoom(string room, CancellationToken cancellationToken) => Task.FromResult(new JoinResult(room, []));
             public ValueTask SetTyping(bool on) => default;
+            [AllowAnonymous]
             public Task<int?> Count() => Task.FromResult<int?>(1);
             public Task Upload(string name, byte[] data) => Task.CompletedTask;
             Task IChatHub.Relay(string eventName, params JsonNode?[] args) => Task.CompletedTask;

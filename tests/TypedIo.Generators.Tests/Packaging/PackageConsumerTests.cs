@@ -36,9 +36,13 @@ public sealed class PackageConsumerTests
             }
 
             var app = Directory.CreateDirectory(Path.Combine(work.FullName, "app")).FullName;
+            // The package's own dependencies (FluentValidation) come from this machine's global packages folder, which the
+            // repository's restore filled: a folder feed, so the test needs no network.
+            var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
             File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
                 <configuration>
-                  <packageSources><clear /><add key="local" value="{feed}" /></packageSources>
+                  <packageSources><clear /><add key="local" value="{feed}" /><add key="restored" value="{globalPackages}" /></packageSources>
                 </configuration>
                 """);
             File.WriteAllText(Path.Combine(app, "App.csproj"), $"""

@@ -14,6 +14,14 @@ export interface TypedIoRejection {
   };
 }
 
+/**
+ * What the server emits as 'typedio:error' when it refuses an event sent without ack (unless the server's
+ * SocketIoOptions.UnacknowledgedRejection is Ignore): the refused event's name and the same error.
+ */
+export interface TypedIoErrorEvent extends TypedIoRejection {
+  event: string;
+}
+
 // Demo.ChatHub
 
 /** The Socket.IO namespace of ChatHub. */
@@ -27,6 +35,7 @@ export interface ChatServerToClientEvents {
   fileReceived: (name: string, data: ArrayBuffer) => void;
   screenshot: (callback: (result: ArrayBuffer | ArrayBufferView) => void) => void;
   'user:joined': (user: string) => void;
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
 }
 
 /** What a client emits to ChatHub (socket.emit, socket.emitWithAck), from Demo.IChatHub. */

@@ -14,6 +14,14 @@ export interface TypedIoRejection {
   };
 }
 
+/**
+ * What the server emits as 'typedio:error' when it refuses an event sent without ack (unless the server's
+ * SocketIoOptions.UnacknowledgedRejection is Ignore): the refused event's name and the same error.
+ */
+export interface TypedIoErrorEvent extends TypedIoRejection {
+  event: string;
+}
+
 // Kitchen.KitchenHub
 
 /** The Socket.IO namespace of KitchenHub. */
@@ -23,6 +31,7 @@ export type KitchenNamespace = '/';
 export interface KitchenServerToClientEvents {
   pick: (options: Shape[], callback: (result: Shape) => void) => void;
   changed: (everything: Everything) => void;
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
 }
 
 /** What a client emits to KitchenHub (socket.emit, socket.emitWithAck), from Kitchen.IKitchen. */

@@ -14,6 +14,14 @@ export interface TypedIoRejection {
   };
 }
 
+/**
+ * What the server emits as 'typedio:error' when it refuses an event sent without ack (unless the server's
+ * SocketIoOptions.UnacknowledgedRejection is Ignore): the refused event's name and the same error.
+ */
+export interface TypedIoErrorEvent extends TypedIoRejection {
+  event: string;
+}
+
 // Shop.ChatHub
 
 /** The Socket.IO namespace of ChatHub. */
@@ -22,6 +30,7 @@ export type ChatNamespace = '/chat';
 /** What ChatHub emits to a client (socket.on), from Shop.IChatClient. */
 export interface ChatServerToClientEvents {
   said: (text: string) => void;
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
 }
 
 /** What a client emits to ChatHub (socket.emit, socket.emitWithAck), from Shop.IChat. */
@@ -37,6 +46,7 @@ export type InventoryNamespace = '/inventory';
 /** What InventoryHub emits to a client (socket.on), from Shop.IInventoryClient. */
 export interface InventoryServerToClientEvents {
   changed: (item: Item, clash: OrdersServerToClientEvents2) => void;
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
 }
 
 /** What a client emits to InventoryHub (socket.emit, socket.emitWithAck), from Shop.IInventory. */
@@ -53,6 +63,7 @@ export type OrdersNamespace = '/orders';
 /** What OrdersHub emits to a client (socket.on), from Shop.IOrdersClient. */
 export interface OrdersServerToClientEvents {
   shipped: (item: Item2, refund: Money) => void;
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
 }
 
 /** What a client emits to OrdersHub (socket.emit, socket.emitWithAck), from Shop.IOrders. */
@@ -68,6 +79,7 @@ export type Chat2Namespace = '/support';
 /** What ChatHub emits to a client (socket.on), from Shop.IChatClient. */
 export interface Chat2ServerToClientEvents {
   said: (text: string) => void;
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
 }
 
 /** What a client emits to ChatHub (socket.emit, socket.emitWithAck), from Shop.IChat. */

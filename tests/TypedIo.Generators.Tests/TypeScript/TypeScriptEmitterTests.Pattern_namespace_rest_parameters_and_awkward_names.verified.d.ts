@@ -14,13 +14,23 @@ export interface TypedIoRejection {
   };
 }
 
+/**
+ * What the server emits as 'typedio:error' when it refuses an event sent without ack (unless the server's
+ * SocketIoOptions.UnacknowledgedRejection is Ignore): the refused event's name and the same error.
+ */
+export interface TypedIoErrorEvent extends TypedIoRejection {
+  event: string;
+}
+
 // Awkward.RoomsHub
 
 /** The Socket.IO namespaces of RoomsHub, matching the regular expression ^/rooms/(?<id>[^\x22/]+)*\/$ */
 export type RoomsNamespace = string;
 
 /** What RoomsHub emits to a client (socket.on), from Awkward.IRoomsClient. */
-export interface RoomsServerToClientEvents {}
+export interface RoomsServerToClientEvents {
+  'typedio:error': (rejection: TypedIoErrorEvent) => void;
+}
 
 /** What a client emits to RoomsHub (socket.emit, socket.emitWithAck), from Awkward.IRooms. */
 export interface RoomsClientToServerEvents {

@@ -20,12 +20,14 @@ internal sealed class RawWebSocketClient : IDisposable
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<RawWebSocketClient> ConnectAsync(Uri uri, string? origin = null)
+    public static async Task<RawWebSocketClient> ConnectAsync(Uri uri, string? origin = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         if (origin is not null)
             socket.Options.SetRequestHeader("Origin", origin);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            socket.Options.SetRequestHeader(name, value);
         using var cts = new CancellationTokenSource(EioTestUtil.Timeout);
         try
         {

@@ -100,10 +100,27 @@ public sealed class HubDispatchTests
     }
 
     [Fact]
-    public async Task A_refused_event_without_ack_sends_nothing_and_runs_nothing()
+    public async Task A_refused_event_without_ack_runs_nothing_and_the_client_gets_the_error_event()
     {
         var probe = new HubProbe();
         await using var host = await HubTestHost.StartAsync(probe);
+        var (client, _) = await HubTestHost.JoinNotesAsync(host, probe);
+        using (client)
+        {
+            await client.SendAsync("""42/notes,["post",{"room":"r","text":null}]""");
+            Assert.Equal("""42/notes,["typedio:error",{"event":"post","error":{"code":"invalid_arguments","message":"Argument 'note' of 'post' is not a valid Note."}}]""", await client.ReceiveAsync());
+            await client.SendAsync("""42/notes,["post",{"room":"ok","text":"fine","priority":2}]""");
+
+            // The first note the hub sees is the valid one.
+            Assert.Equal(new Note("ok", "fine", 2), await probe.Notes.NextAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_event_without_ack_sends_nothing_when_the_server_ignores_such_refusals()
+    {
+        var probe = new HubProbe();
+        await using var host = await HubTestHost.StartAsync(probe, o => o.UnacknowledgedRejection = TypedIo.SocketIo.UnacknowledgedRejection.Ignore);
         var (client, _) = await HubTestHost.JoinNotesAsync(host, probe);
         using (client)
         {
