@@ -42,7 +42,7 @@ public sealed partial class ChatHub(ChatStore store) : SocketHub<IChatClient>, I
     /// <inheritdoc />
     public Task SetTyping(string room, bool isTyping) =>
         Context.Socket.Rooms.Contains(room)
-            ? Clients.OthersIn(room).Typing(new TypingState(room, User, isTyping))
+            ? Clients.OthersIn(room).UserTyping(new TypingState(room, User, isTyping))
             : Task.CompletedTask;
 
     /// <inheritdoc />

@@ -47,7 +47,7 @@ public interface IChatClient
     Task Presence(Presence presence);
 
     /// <summary>Someone in one of the socket's rooms is typing, or stopped.</summary>
-    Task Typing(TypingState typing);
+    Task UserTyping(TypingState typing);
 
     /// <summary>An admin cleared a room.</summary>
     Task Cleared(string room);

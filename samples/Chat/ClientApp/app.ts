@@ -63,7 +63,7 @@ login.addEventListener("submit", (event) => {
   current.on("presence", (presence) => {
     if (presence.room === room) members.textContent = presence.members.join(", ");
   });
-  current.on("typing", (state) => {
+  current.on("userTyping", (state) => {
     if (state.room !== room) return;
     if (state.isTyping) typists.add(state.user); else typists.delete(state.user);
     showTyping();
@@ -74,7 +74,7 @@ login.addEventListener("submit", (event) => {
 
 async function join(next: string): Promise<void> {
   if (!socket) return;
-  if (room) await socket.emitWithAck("leave", room);
+  if (room) socket.emit("leave", room);
   const joined = await socket.emitWithAck("join", next);
   if (isRejection(joined)) return showError(joined);
   room = joined.room;

@@ -20,7 +20,7 @@ public sealed class ChatSampleTests
         var configuration = typeof(ChatSampleTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var adminKey = Guid.NewGuid().ToString("N");
 
-        var start = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine("samples", "Chat"), "-c", configuration, "--",
+        var start = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine("samples", "Chat"), "-c", configuration, "--no-launch-profile", "--",
             "--urls", "http://127.0.0.1:0", $"--Chat:AdminKey={adminKey}"])
         {
             WorkingDirectory = repository,
