@@ -13,7 +13,7 @@ public sealed class MisspelledEventBuildTests
     [Fact]
     public async Task A_misspelled_event_fails_the_build_with_TIO020()
     {
-        var root = FindRepositoryRoot();
+        var root = TypedIo.Generators.Tests.Infrastructure.RepositoryPaths.RepositoryRoot;
         var work = Directory.CreateTempSubdirectory("typedio-misspelled-");
         try
         {
@@ -84,16 +84,5 @@ public sealed class MisspelledEventBuildTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output + await errors);
-    }
-
-    /// <summary>The checkout this test was compiled from (found from its own source path, whatever the output folder).</summary>
-    private static string FindRepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TypedIo.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("TypedIo.sln not found above " + sourceFile);
     }
 }
