@@ -67,22 +67,6 @@ public sealed class MisspelledEventBuildTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment.Remove("CI"); // the repository's locked-restore switch; this project has no lock file
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await errors);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string directory, string file, params string[] arguments) =>
+        TypedIo.Generators.Tests.Infrastructure.ProcessRun.RunAsync(directory, TimeSpan.FromMinutes(5), file, arguments, outsideRepository: true);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using TypedIo.Tests.Authorization;
@@ -48,23 +47,6 @@ public sealed class PipelineClientInteropTests
         Assert.Equal("'wipe' is not allowed for this user.", vault.GetProperty("wipeMessage").GetString());
     }
 
-    private static async Task TscAsync(string project)
-    {
-        var tsc = Path.Combine(NodeScript.JsDirectory, "node_modules", "typescript", "bin", "tsc");
-        Assert.True(File.Exists(tsc), $"TypeScript is not installed: run npm ci in {NodeScript.JsDirectory}.");
-        Assert.True(File.Exists(Path.Combine(NodeScript.JsDirectory, "typed-pipeline", "generated", "tests.d.ts")),
-            "The test project's build did not write typed-pipeline/generated/tests.d.ts (TypedIoTypeScriptOutput in TypedIo.Tests.csproj).");
-        var start = new ProcessStartInfo("node", [tsc, "-p", project])
-        {
-            WorkingDirectory = NodeScript.JsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"tsc -p {project} failed:\n{await output}\n{await errors}");
-    }
+    private static Task TscAsync(string project) =>
+        Tsc.CompileAsync(project, Path.Combine("typed-pipeline", "generated", "tests.d.ts"), "TypedIoTypeScriptOutput in TypedIo.Tests.csproj");
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TypedIo.Tests.Infrastructure;
 
@@ -37,23 +36,6 @@ public sealed class TypedClientInteropTests(SharedFixtureProcess fixture) : ICla
         await TscAsync("typed/tsconfig.errors.json");
     }
 
-    private static async Task TscAsync(string project)
-    {
-        var tsc = Path.Combine(NodeScript.JsDirectory, "node_modules", "typescript", "bin", "tsc");
-        Assert.True(File.Exists(tsc), $"TypeScript is not installed: run npm ci in {NodeScript.JsDirectory}.");
-        Assert.True(File.Exists(Path.Combine(NodeScript.JsDirectory, "typed", "generated", "fixture.d.ts")),
-            "The fixture's build did not write typed/generated/fixture.d.ts (TypedIoTypeScriptOutput in tests/Fixture/Fixture.csproj).");
-        var start = new ProcessStartInfo("node", [tsc, "-p", project])
-        {
-            WorkingDirectory = NodeScript.JsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"tsc -p {project} failed:\n{await output}\n{await errors}");
-    }
+    private static Task TscAsync(string project) =>
+        Tsc.CompileAsync(project, Path.Combine("typed", "generated", "fixture.d.ts"), "TypedIoTypeScriptOutput in tests/Fixture/Fixture.csproj");
 }

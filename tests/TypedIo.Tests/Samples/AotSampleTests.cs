@@ -72,15 +72,6 @@ public sealed class AotSampleTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await errors);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string directory, string file, params string[] arguments) =>
+        Generators.Tests.Infrastructure.ProcessRun.RunAsync(directory, TimeSpan.FromMinutes(10), file, arguments);
 }
