@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TypedIo.Analyzers.Contracts;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Analyzers;
 

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using TypedIo.Analyzers.Contracts;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Analyzers;
 

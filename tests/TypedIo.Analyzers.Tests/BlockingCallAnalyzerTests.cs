@@ -1,5 +1,6 @@
 using TypedIo.Analyzers.Tests.Infrastructure;
 using Verify = TypedIo.Analyzers.Tests.Infrastructure.Verifier<TypedIo.Analyzers.BlockingCallAnalyzer>;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Analyzers.Tests;
 

@@ -1,5 +1,6 @@
 using TypedIo.Analyzers.Tests.Infrastructure;
 using Verify = TypedIo.Analyzers.Tests.Infrastructure.Verifier<TypedIo.Analyzers.UntypedCallAnalyzer>;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Analyzers.Tests;
 

@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using TypedIo.Analyzers.Tests.Infrastructure;
 using TypedIo.Generators;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Analyzers.Tests;
 

@@ -1,6 +1,7 @@
 using TypedIo.Analyzers.CodeFixes;
 using TypedIo.Analyzers.Tests.Infrastructure;
 using Verify = TypedIo.Analyzers.Tests.Infrastructure.Verifier<TypedIo.Analyzers.UntypedCallAnalyzer>;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Analyzers.Tests;
 

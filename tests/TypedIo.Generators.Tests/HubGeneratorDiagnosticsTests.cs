@@ -54,7 +54,7 @@ public sealed class HubGeneratorDiagnosticsTests
     [Fact]
     public void Every_descriptor_has_a_help_link_into_the_docs()
     {
-        var descriptors = typeof(HubGenerator).Assembly.GetType("TypedIo.Generators.DiagnosticDescriptors")!
+        var descriptors = typeof(HubGenerator).Assembly.GetType("TypedIo.CodeAnalysis.TypedIoDiagnostics")!
             .GetFields().Select(f => f.GetValue(null)).OfType<Microsoft.CodeAnalysis.DiagnosticDescriptor>().ToList();
 
         Assert.NotEmpty(descriptors);

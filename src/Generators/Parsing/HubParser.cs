@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TypedIo.Generators.Model;
 using TypedIo.Generators.TypeScript;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Generators.Parsing;
 
@@ -27,18 +28,18 @@ internal static class HubParser
         var location = syntax.Identifier.GetLocation();
 
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubNotPartial, location, hub.Name));
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.HubNotPartial, location, hub.Name));
         if (hub.ContainingType is not null || hub.IsGenericType || hub.IsAbstract || hub.IsStatic)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubShapeUnsupported, location, hub.Name));
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.HubShapeUnsupported, location, hub.Name));
 
         var clientContract = FindClientContract(hub, compilation);
         if (clientContract is null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HubWithoutClientContract, location, hub.Name));
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.HubWithoutClientContract, location, hub.Name));
 
         var (path, pattern) = ReadAttribute(context.Attributes[0]);
         var namespaceProblem = pattern is null ? CheckNamespace(path) : CheckPattern(pattern);
         if (namespaceProblem is not null)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNamespace, location, hub.Name, pattern ?? path, namespaceProblem));
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.InvalidNamespace, location, hub.Name, pattern ?? path, namespaceProblem));
 
         if (diagnostics.Count > 0 || clientContract is null)
             return new HubParseResult(null, diagnostics.ToEquatableArray());
@@ -123,7 +124,7 @@ internal static class HubParser
                     if (member is IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove })
                         continue;
                     if (member.IsAbstract || member.IsStatic)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonContractMember, member.Locations.FirstOrDefault(), $"{member.ContainingType.Name}.{member.Name}"));
+                        diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.NonContractMember, member.Locations.FirstOrDefault(), $"{member.ContainingType.Name}.{member.Name}"));
                     continue;
                 }
                 if (!seen.Add(method))
@@ -141,7 +142,7 @@ internal static class HubParser
                 var qualified = $"{method.ContainingType.Name}.{method.Name}";
                 if (byWireName.TryGetValue(spec.WireName, out var other))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEventName, method.Locations.FirstOrDefault(), other, qualified, spec.WireName, direction));
+                    diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.DuplicateEventName, method.Locations.FirstOrDefault(), other, qualified, spec.WireName, direction));
                     continue;
                 }
                 byWireName.Add(spec.WireName, qualified);
@@ -159,7 +160,7 @@ internal static class HubParser
 
         if (method.IsGenericMethod)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericEventMethod, location, qualified));
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.GenericEventMethod, location, qualified));
             ok = false;
         }
 
@@ -175,14 +176,14 @@ internal static class HubParser
             : null;
         if (nameProblem is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEventName, location, qualified, wireName, nameProblem));
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.InvalidEventName, location, qualified, wireName, nameProblem));
             ok = false;
         }
 
         var (returnsValueTask, ackType, returnOk) = ReadReturnType(method.ReturnType, compilation);
         if (!returnOk)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, location, qualified, method.ReturnType.ToDisplayString()));
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.UnsupportedReturnType, location, qualified, method.ReturnType.ToDisplayString()));
             ok = false;
         }
 
@@ -198,7 +199,7 @@ internal static class HubParser
             {
                 if (i != method.Parameters.Length - 1)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MisplacedCancellationToken, parameterLocation, qualified));
+                    diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.MisplacedCancellationToken, parameterLocation, qualified));
                     ok = false;
                 }
                 hasCancellationToken = true;
@@ -206,7 +207,7 @@ internal static class HubParser
             }
             if (parameter.RefKind != RefKind.None)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "ref, out and in parameters cannot travel"));
+                diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "ref, out and in parameters cannot travel"));
                 ok = false;
                 continue;
             }
@@ -217,7 +218,7 @@ internal static class HubParser
                 var isRaw = element?.SpecialType == SpecialType.System_Object;
                 if (!isNodes && !isRaw)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "a params parameter takes every remaining argument: it must be 'params JsonNode?[]' or 'params object?[]'"));
+                    diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "a params parameter takes every remaining argument: it must be 'params JsonNode?[]' or 'params object?[]'"));
                     ok = false;
                     continue;
                 }

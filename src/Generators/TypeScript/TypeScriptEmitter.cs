@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using TypedIo.Generators.Model;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Generators.TypeScript;
 
@@ -46,7 +47,7 @@ internal static class TypeScriptEmitter
             if (prefix != hub.TypeScriptPrefix)
             {
                 var taken = HubNames(hub.TypeScriptPrefix).First(owners.ContainsKey);
-                reported.Add(DiagnosticInfo.Create(TypeScriptDiagnostics.TypeScriptNameCollision, null,
+                reported.Add(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, null,
                     taken, owners[taken], hub.FullName, prefix + taken.Substring(hub.TypeScriptPrefix.Length)));
             }
             foreach (var name in HubNames(prefix))
@@ -70,7 +71,7 @@ internal static class TypeScriptEmitter
                         name = declaration.Name + suffix.ToString(CultureInfo.InvariantCulture);
                     if (name != declaration.Name && owners.TryGetValue(declaration.Name, out var first))
                     {
-                        reported.Add(DiagnosticInfo.Create(TypeScriptDiagnostics.TypeScriptNameCollision, null,
+                        reported.Add(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, null,
                             declaration.Name, first, declaration.SourceType, name));
                     }
                     owners[name] = declaration.SourceType;

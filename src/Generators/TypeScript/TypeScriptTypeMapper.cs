@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using TypedIo.Generators.Model;
+using TypedIo.CodeAnalysis;
 
 namespace TypedIo.Generators.TypeScript;
 
@@ -273,7 +274,7 @@ internal sealed partial class TypeScriptTypeMapper
         _sourceTypeByName.Add(name, sourceType);
 
         if (name != desired && _sourceTypeByName.TryGetValue(desired, out var first))
-            Report(DiagnosticInfo.Create(TypeScriptDiagnostics.TypeScriptNameCollision, site.Location, desired, first, sourceType, name));
+            Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, site.Location, desired, first, sourceType, name));
         return name;
     }
 
@@ -296,7 +297,7 @@ internal sealed partial class TypeScriptTypeMapper
     {
         if (site.UsedBy is not null)
             reason += $"; used by '{site.UsedBy}'";
-        Report(DiagnosticInfo.Create(TypeScriptDiagnostics.TypeScriptUnsupportedType, site.Location,
+        Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptUnsupportedType, site.Location,
             type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(), reason));
         return "unknown";
     }
