@@ -82,6 +82,11 @@ internal static class TypedIoDiagnostics
         "'{0}' is not an event method; a contract interface declares only methods (no properties, events or static members)",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor EmitterMemberClash = Create("TIO014",
+        "A server-to-client event hides a member of the generated emitters",
+        "'{0}' is also a member of the generated emitters ({1}); rename the method, and keep its wire name with [Event(\"{2}\")] if needed",
+        DiagnosticSeverity.Error);
+
     // ---- the generator: TypeScript declarations ----
 
     public static readonly DiagnosticDescriptor TypeScriptUnsupportedType = Create("TIO010",

@@ -28,6 +28,8 @@ public sealed class HubGeneratorDiagnosticsTests
     [InlineData("TIO012", "[SocketHub(\"/a,b\")] public sealed partial class H : SocketHub<IClient> { }")]
     [InlineData("TIO012", "[SocketHub(NamespacePattern = \"([\")] public sealed partial class H : SocketHub<IClient> { }")]
     [InlineData("TIO013", "public interface IHub { string Name { get; } } [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub { public string Name => \"\"; }")]
+    [InlineData("TIO014", "public interface IC { Task To(string room); } [SocketHub] public sealed partial class H : SocketHub<IC> { }")]
+    [InlineData("TIO014", "public interface IC { Task<int> WithTimeout(); } [SocketHub] public sealed partial class H : SocketHub<IC> { }")]
     public void Reports_and_emits_nothing(string id, string source)
     {
         var result = GeneratorRunner.Run(Usings + Client + source);

@@ -51,6 +51,7 @@ internal static class HubParser
         var incomingName = string.Join(", ", incomingInterfaces.Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
         var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", hub, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
         var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", null, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
+        CheckEmitterMembers(clientContract, outgoing, diagnostics);
         diagnostics.AddRange(mapper.Diagnostics);
         if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
             return new HubParseResult(null, diagnostics.ToEquatableArray());
@@ -69,6 +70,24 @@ internal static class HubParser
             Authorization = ReadAuthorization(HubAttributes(hub, compilation), compilation),
         };
         return new HubParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Members of ClientProxy&lt;T&gt; and BroadcastProxy&lt;T&gt; (and object) that an event method must not hide.</summary>
+    private static readonly string[] EmitterMembers =
+    [
+        "To", "Except", "Local", "Volatile", "Compress", "WithTimeout", "Target", "Socket", "AckTimeout",
+        "EmitAsync", "InvokeAsync", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
+    ];
+
+    private static void CheckEmitterMembers(INamedTypeSymbol clientContract, ContractSpec outgoing, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var e in outgoing.Events)
+        {
+            if (Array.IndexOf(EmitterMembers, e.MethodName) < 0)
+                continue;
+            var location = clientContract.GetMembers(e.MethodName).FirstOrDefault()?.Locations.FirstOrDefault();
+            diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.EmitterMemberClash, location, $"{clientContract.Name}.{e.MethodName}", string.Join(", ", EmitterMembers.Take(11)), e.WireName));
+        }
     }
 
     private static INamedTypeSymbol? FindClientContract(INamedTypeSymbol hub, Compilation compilation)
