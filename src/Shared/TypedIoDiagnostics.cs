@@ -8,7 +8,7 @@ namespace TypedIo.CodeAnalysis;
 /// release tracking files next to this one list them all.
 /// </summary>
 /// <remarks>
-/// TIO001–TIO009, TIO012, TIO013: the generator, about hubs and contracts it cannot serve. TIO010, TIO011: the
+/// TIO001–TIO009, TIO012–TIO014: the generator, about hubs and contracts it cannot serve. TIO010, TIO011: the
 /// generator's TypeScript declarations. TIO020–TIO026: the analyzers, about untyped calls and contract mistakes.
 /// </remarks>
 internal static class TypedIoDiagnostics
