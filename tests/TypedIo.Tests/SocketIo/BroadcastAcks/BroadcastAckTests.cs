@@ -21,9 +21,11 @@ public sealed class BroadcastAckTests
         var id = SocketGroup.AckIdOf(packets[0]);
         Assert.All(packets, p => Assert.Equal($"""42{id}["ready?","round",1]""", p));
 
+        // Two connections are read concurrently: the second answer is sent once the server has handled the first,
+        // so "arrival order" is the order below.
         await g.Clients[2].SendAsync($"""43{id}["two",2]""");
-        await g.Clients[0].SendAsync($"""43{id}["zero",0]""");
         await g.SyncAsync(2);
+        await g.Clients[0].SendAsync($"""43{id}["zero",0]""");
         await g.SyncAsync(0);
         Assert.False(pending.IsCompleted, "client 1 has not answered: the broadcast waits for it or for the timeout");
 
