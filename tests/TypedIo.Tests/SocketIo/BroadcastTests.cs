@@ -7,14 +7,6 @@ namespace TypedIo.Tests.SocketIo;
 public sealed class BroadcastTests
 {
     /// <summary>Opens a polling session at /engine.io, joins the main namespace and returns the client.</summary>
-    private static async Task<RawPollingClient> JoinByPollingAsync(Infrastructure.TestHost host)
-    {
-        var client = await RawPollingClient.ConnectAsync(host);
-        await client.PostAsync("40");
-        Assert.StartsWith("40{\"sid\":", Assert.Single(await client.PollAsync()), StringComparison.Ordinal);
-        return client;
-    }
-
     [Fact]
     public async Task A_namespace_emit_reaches_every_socket_of_that_namespace_only()
     {
@@ -64,47 +56,16 @@ public sealed class BroadcastTests
     [Fact]
     public async Task A_broadcast_is_encoded_once_and_the_same_bytes_are_queued_to_every_recipient()
     {
-        var parser = new CountingParser(new JsonPacketParser());
-        var sockets = new Recorder<Socket>();
-        await using var host = await SioTest.StartAsync(io => io.Of("/").OnConnection(sockets.Add), o =>
-        {
-            o.Parser = parser;
-            o.Path = EioTestUtil.Path;
-        });
-        var io = host.Services.GetRequiredSocketIo();
-        var clients = new List<RawPollingClient>();
-        var recipients = new List<Socket>();
-        try
-        {
-            // Polling sessions with no request waiting keep what the server sends queued, where the test can see it.
-            for (var i = 0; i < 4; i++)
-            {
-                clients.Add(await JoinByPollingAsync(host));
-                recipients.Add(await sockets.NextAsync());
-            }
-            var before = parser.EncodedEvents;
+        await using var recipients = await PollingRecipients.StartAsync(4);
+        var before = recipients.Parser.EncodedEvents;
 
-            await io.Sockets.EmitAsync("news", new byte[] { 1, 2, 3 }, "text");
+        await recipients.Io.Sockets.EmitAsync("news", new byte[] { 1, 2, 3 }, "text");
 
-            Assert.Equal(before + 1, parser.EncodedEvents);
-            var encoded = parser.Events.ToArray()[^1];
-            Assert.Equal(2, encoded.Frames.Count);
-            foreach (var socket in recipients)
-            {
-                var queued = new List<EngineFrame>();
-                Assert.True(socket.Connection.TryDrainForPoll(queued));
-                Assert.Equal(2, queued.Count);
-                Assert.Same(encoded.Frames[0].UnderlyingArray(), queued[0].UnderlyingArray());
-                Assert.Same(encoded.Frames[1].UnderlyingArray(), queued[1].UnderlyingArray());
-                Assert.Equal(encoded.Frames[0].Bytes.Length, queued[0].Bytes.Length);
-            }
-            Assert.Equal("""451-["news",{"_placeholder":true,"num":0},"text"]""", encoded.Frames[0].ToString());
-        }
-        finally
-        {
-            foreach (var client in clients)
-                client.Dispose();
-        }
+        Assert.Equal(before + 1, recipients.Parser.EncodedEvents);
+        var encoded = recipients.Parser.Events.ToArray()[^1];
+        Assert.Equal(2, encoded.Frames.Count);
+        recipients.AssertEachQueued(encoded);
+        Assert.Equal("""451-["news",{"_placeholder":true,"num":0},"text"]""", encoded.Frames[0].ToString());
     }
 
     [Fact]
@@ -142,7 +103,7 @@ public sealed class BroadcastTests
     {
         var sockets = new Recorder<Socket>();
         await using var host = await SioTest.StartAsync(io => io.Of("/").OnConnection(sockets.Add), o => o.Path = EioTestUtil.Path);
-        using var client = await JoinByPollingAsync(host);
+        using var client = await PollingRecipients.JoinAsync(host);
         var socket = await sockets.NextAsync();
         Assert.False(socket.Connection.IsWritable);
 
