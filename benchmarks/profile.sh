@@ -3,7 +3,8 @@
 #  1. runtime counters sampled inside the unmodified server by a startup hook (Profiling/CounterHook): allocated
 #     bytes, thread-pool work items, lock contentions and GCs per message;
 #  2. a thread-time sampling trace (dotnet-trace, if installed: `dotnet tool install -g dotnet-trace`), top methods;
-#  3. with PERF=1 and Linux perf: a CPU profile (kernel included) with JIT symbols (perf map, W^X off for this run).
+#  3. with ALLOCS=1: the types allocated during the measured window, sampled from GCAllocationTick (allocations.txt);
+#  4. with PERF=1 and Linux perf: a CPU profile (kernel included) with JIT symbols (perf map, W^X off for this run).
 #
 #   benchmarks/profile.sh [typedio|raw] [scenario:clients] [seconds]      e.g. benchmarks/profile.sh typedio echo:100 8
 set -euo pipefail
@@ -14,7 +15,7 @@ BIN="$ART/bin"
 SERVER=${1:-typedio}
 SCENARIO=${2:-echo:100}
 SECONDS_MEASURED=${3:-8}
-WARMUP=2
+WARMUP=${WARMUP:-2}
 DOTNET_TRACE=${DOTNET_TRACE:-$(command -v dotnet-trace || true)}
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
@@ -34,6 +35,8 @@ if (( $(nproc) >= 2 )); then PIN_SERVER=(taskset -c 0); PIN_CLIENT=(taskset -c "
 
 PERF_ENV=()
 if [[ "${PERF:-0}" == "1" ]]; then PERF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
+# ALLOCS=1: sample GCAllocationTick events by type during the measured window (allocations.txt).
+if [[ "${ALLOCS:-0}" == "1" ]]; then PERF_ENV+=(TYPEDIO_ALLOCATIONS_FILE="$OUT/allocations.txt" TYPEDIO_ALLOCATIONS_FROM_S=$(( WARMUP + 2 ))); fi
 env "${PERF_ENV[@]}" DOTNET_STARTUP_HOOKS="$BIN/CounterHook/release/TypedIo.Benchmarks.CounterHook.dll" TYPEDIO_COUNTERS_FILE="$OUT/counters.tsv" \
   "${PIN_SERVER[@]}" dotnet "$DLL" --port 3110 > "$OUT/server.log" 2>&1 &
 PID=$!

@@ -13,10 +13,29 @@ internal static class StartupHook
     public static void Initialize()
     {
         var path = Environment.GetEnvironmentVariable("TYPEDIO_COUNTERS_FILE");
-        if (string.IsNullOrEmpty(path))
-            return;
-        var thread = new Thread(() => Sample(path)) { IsBackground = true, Name = "counter-hook" };
-        thread.Start();
+        if (!string.IsNullOrEmpty(path))
+            new Thread(() => Sample(path)) { IsBackground = true, Name = "counter-hook" }.Start();
+        var allocations = Environment.GetEnvironmentVariable("TYPEDIO_ALLOCATIONS_FILE");
+        if (!string.IsNullOrEmpty(allocations))
+            new Thread(() => SampleAllocations(allocations)) { IsBackground = true, Name = "allocation-hook" }.Start();
+    }
+
+    // TYPEDIO_ALLOCATIONS_FROM_S (default 5): seconds after start-up before sampling, so start-up and JIT tiering
+    // allocations stay out. The file is rewritten each second: type, sampled bytes, share.
+    private static void SampleAllocations(string path)
+    {
+        var from = int.TryParse(Environment.GetEnvironmentVariable("TYPEDIO_ALLOCATIONS_FROM_S"), out var s) ? s : 5;
+        var sampler = new AllocationSampler();
+        Thread.Sleep(TimeSpan.FromSeconds(from));
+        sampler.Recording = true;
+        while (true)
+        {
+            Thread.Sleep(1000);
+            var rows = sampler.BytesByType.OrderByDescending(pair => pair.Value).ToList();
+            var total = Math.Max(1, rows.Sum(pair => pair.Value));
+            File.WriteAllLines(path, rows.Take(60).Select(pair =>
+                string.Create(CultureInfo.InvariantCulture, $"{pair.Value,14:N0}  {100.0 * pair.Value / total,5:F1} %  {pair.Key}")));
+        }
     }
 
     private static void Sample(string path)
