@@ -7,9 +7,10 @@
 #   QUICK=1 benchmarks/run.sh         # 1 round, short scenarios: checks the harness
 #   benchmarks/run.sh --micro [BDN args]   # BenchmarkDotNet parser/encoder micro-benchmarks only
 #
-# Knobs (environment): ROUNDS (3), WARMUP (1.5 s), DURATION (4 s), PAYLOAD (64 bytes), IDLE_CONNECTIONS (10000),
+# Knobs (environment): ROUNDS (3), WARMUP (1 s, per scenario, after connecting), DURATION (4 s), PAYLOAD (64 bytes), IDLE_CONNECTIONS (10000),
 # SCENARIOS ("echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100"), SERVERS ("typedio node raw"),
-# SOURCE_IPS (4 loopback source addresses), SKIP_BUILD (0).
+# SOURCE_IPS (4 loopback source addresses), WARM_CYCLES (5) of WARM_PASS (3 s) unrecorded passes over WARM_SCENARIOS
+# ("echo:100,ack:100,broadcast:100,polling:20") per server process before the rounds, SKIP_BUILD (0).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,15 +27,18 @@ if [[ "${1:-}" == "--micro" ]]; then
 fi
 
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-1.5}
+WARMUP=${WARMUP:-1}
 DURATION=${DURATION:-4}
 PAYLOAD=${PAYLOAD:-64}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 SCENARIOS=${SCENARIOS:-echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100}
 SERVERS=${SERVERS:-typedio node raw}
 SOURCE_IPS=${SOURCE_IPS:-4}
+WARM_CYCLES=${WARM_CYCLES:-5}
+WARM_PASS=${WARM_PASS:-3}
+WARM_SCENARIOS=${WARM_SCENARIOS:-echo:100,ack:100,broadcast:100,polling:20}
 if [[ "${QUICK:-0}" == "1" ]]; then
-  ROUNDS=1; WARMUP=0.5; DURATION=1.5; IDLE_CONNECTIONS=2000
+  ROUNDS=1; WARMUP=0.5; DURATION=1.5; IDLE_CONNECTIONS=2000; WARM_CYCLES=1; WARM_PASS=2
 fi
 
 # ---- build ----
@@ -78,60 +82,84 @@ TSV="$OUT/results.tsv"
   echo "runtimes: .NET $(dotnet --version), Node $(node --version), socket.io $(node -p "require('$HERE/Peers/Node/node_modules/socket.io/package.json').version")"
   echo "pinning: server ${PIN_SERVER[*]:-none}, load generator ${PIN_CLIENT[*]:-none}"
   echo "settings: rounds $ROUNDS, warm-up ${WARMUP}s, measured ${DURATION}s, payload ${PAYLOAD} B, idle $IDLE_CONNECTIONS connections"
+  echo "process warm-up: $WARM_CYCLES cycles of ${WARM_PASS}s passes over $WARM_SCENARIOS (one long-lived load process per server)"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
+# Each server runs as two kinds of process, both pinned to the server core: a load process that lives through every
+# round (warmed up once: .NET's tiered JIT takes tens of seconds to reach steady code on a single pinned core, and
+# a fresh process per round would measure the JIT), and a fresh process per round for the idle scenario (its RSS
+# must not hide in heap left over from load). Only one of them is under load at any time.
+declare -A LOAD_PID
+IDLE_PID=""
+stop_pid() { # pid
+  local pid=$1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
 }
-trap stop_server EXIT
+stop_all() {
+  stop_pid "$IDLE_PID"
+  for pid in "${LOAD_PID[@]}"; do stop_pid "$pid"; done
+}
+trap stop_all EXIT
 
-start_server() { # name port
-  local name=$1 port=$2 log="$OUT/$1.log"
+STARTED_PID=""
+start_server() { # name port log
+  local name=$1 port=$2 log=$3
   case $name in
     typedio) "${PIN_SERVER[@]}" dotnet "$FIXTURE" --port "$port" >>"$log" 2>&1 & ;;
     node)    "${PIN_SERVER[@]}" node "$HERE/Peers/Node/server.mjs" --port "$port" >>"$log" 2>&1 & ;;
     raw)     "${PIN_SERVER[@]}" dotnet "$RAW" --port "$port" >>"$log" 2>&1 & ;;
   esac
-  SERVER_PID=$!  # taskset execs the server: same pid
+  STARTED_PID=$!  # taskset execs the server: same pid
   for _ in $(seq 1 200); do
     if grep -q "listening on" "$log" 2>/dev/null; then return 0; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    kill -0 "$STARTED_PID" 2>/dev/null || break
     sleep 0.05
   done
   echo "error: $name did not start (see $log)" >&2
   return 1
 }
 
-port_of() { case $1 in typedio) echo 3101;; node) echo 3102;; raw) echo 3103;; esac; }
+load() { # server pid port scenarios [round]
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$LOADGEN" run --url "http://127.0.0.1:$3" --server-pid "$2" --server-name "$1" \
+    --scenarios "$4" --warmup "$WARMUP" --duration "$DURATION" --payload "$PAYLOAD" --clk-tck "$CLK_TCK" \
+    --round "${5:-0}" --source-ips "$SOURCE_IPS" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
+}
+
+load_port_of() { case $1 in typedio) echo 3101;; node) echo 3102;; raw) echo 3103;; esac; }
+idle_port_of() { case $1 in typedio) echo 3111;; node) echo 3112;; raw) echo 3113;; esac; }
+# The raw ceiling speaks WebSocket only.
+scenarios_of() { if [[ $1 == raw ]]; then echo "$2" | tr ',' '\n' | grep -v '^polling' | paste -sd, -; else echo "$2"; fi; }
 
 T0=$(date +%s)
+for server in $SERVERS; do
+  start_server "$server" "$(load_port_of "$server")" "$OUT/$server.log"
+  LOAD_PID[$server]=$STARTED_PID
+  # Unrecorded warm-up cycles over every measured path; each pass prints its efficiency, so the log shows the plateau.
+  warm=""
+  for _ in $(seq 1 "$WARM_CYCLES"); do
+    for item in $(scenarios_of "$server" "$WARM_SCENARIOS" | tr ',' ' '); do warm="$warm,~$item:$WARM_PASS"; done
+  done
+  echo "== warm-up: $server (${WARM_CYCLES} cycles of $(scenarios_of "$server" "$WARM_SCENARIOS"), ${WARM_PASS}s each)"
+  load "$server" "${LOAD_PID[$server]}" "$(load_port_of "$server")" "${warm#,}" | tee -a "$OUT/warmup.txt"
+done
 for round in $(seq 1 "$ROUNDS"); do
   for server in $SERVERS; do
-    port=$(port_of "$server")
-    scenarios="$SCENARIOS"
-    # The raw ceiling speaks WebSocket only.
-    [[ $server == raw ]] && scenarios=$(echo "$scenarios" | tr ',' '\n' | grep -v '^polling' | paste -sd, -)
-    # Short unrecorded warm-up passes first, so that no measured scenario runs on code that is still being JIT-tiered.
-    warm="~echo:100,~broadcast:100"
-    [[ $server != raw && $scenarios == *polling* ]] && warm="$warm,~polling:20"
-    scenarios="$warm,$scenarios"
-    # Idle before everything, on a fresh process, so its RSS is not hidden in heap left over from the load scenarios.
-    (( IDLE_CONNECTIONS > 0 )) && scenarios="idle:$IDLE_CONNECTIONS,$scenarios"
+    if (( IDLE_CONNECTIONS > 0 )); then
+      echo "== round $round/$ROUNDS: $server idle:$IDLE_CONNECTIONS (fresh process)"
+      start_server "$server" "$(idle_port_of "$server")" "$OUT/$server-idle.log"
+      IDLE_PID=$STARTED_PID
+      load "$server" "$IDLE_PID" "$(idle_port_of "$server")" "idle:$IDLE_CONNECTIONS" "$round"
+      stop_pid "$IDLE_PID"; IDLE_PID=""
+    fi
+    scenarios=$(scenarios_of "$server" "$SCENARIOS")
     echo "== round $round/$ROUNDS: $server ($scenarios)"
-    start_server "$server" "$port"
-    DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$LOADGEN" run --url "http://127.0.0.1:$port" --server-pid "$SERVER_PID" --server-name "$server" \
-      --scenarios "$scenarios" --warmup "$WARMUP" --duration "$DURATION" --payload "$PAYLOAD" --clk-tck "$CLK_TCK" \
-      --round "$round" --source-ips "$SOURCE_IPS" --out "$TSV" || echo "warning: load generator reported failures for $server" >&2
-    stop_server
+    load "$server" "${LOAD_PID[$server]}" "$(load_port_of "$server")" "$scenarios" "$round"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(( $(date +%s) - T0 )) s" | tee -a "$OUT/machine.txt"

@@ -4,7 +4,9 @@ using TypedIo.Benchmarks.LoadGenerator;
 
 // Usage:
 //   run    --url http://127.0.0.1:3100 --server-pid PID --server-name typedio --scenarios echo:100,ack:1000,...
-//          (a scenario written ~echo:100 only warms the server up: 2.5 s, not recorded)
+//          (a scenario written ~echo:100 or ~echo:100:SECONDS only warms the server up: 0.5 s + 2 s or SECONDS, not
+//          recorded; the efficiency of each pass is printed, and a warning when the last pass of a scenario was still
+//          clearly more efficient than the one before, i.e. the server had not reached steady code yet)
 //          [--warmup 1.5] [--duration 5] [--payload 64] [--clk-tck 100] [--round 1] [--out results.tsv]
 //          [--source-ips 4] [--broadcast-window 4] [--idle-settle 2] [--connect-parallelism 64]
 //   report results.tsv [--md table.md]
@@ -68,6 +70,7 @@ if (output is not null && !File.Exists(output))
     File.WriteAllText(output, Result.Header + "\n");
 
 var failed = false;
+var warmPasses = new Dictionary<string, List<double>>(StringComparer.Ordinal);
 foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
 {
     // "~scenario:clients" warms the server's JIT and pools: run briefly, not recorded.
@@ -75,6 +78,7 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
     var parts = item.TrimStart('~').Split(':');
     var scenario = parts[0];
     var clients = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 100;
+    var warmSeconds = warmOnly && parts.Length > 2 ? double.Parse(parts[2], CultureInfo.InvariantCulture) : 2;
     if (!ProcessStats.Exists(settings.ServerPid))
     {
         Console.Error.WriteLine($"server {settings.ServerName} (pid {settings.ServerPid}) is gone");
@@ -83,7 +87,7 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
     Result result;
     try
     {
-        result = await Scenarios.RunAsync(scenario, clients, warmOnly ? settings with { WarmupSeconds = 0.5, DurationSeconds = 2 } : settings, transport);
+        result = await Scenarios.RunAsync(scenario, clients, warmOnly ? settings with { WarmupSeconds = 0.5, DurationSeconds = warmSeconds } : settings, transport);
     }
     catch (Exception ex)
     {
@@ -93,7 +97,9 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
     }
     if (warmOnly)
     {
-        Console.WriteLine($"{result.Server,-8} (warm-up {scenario}:{clients}: {result.MessagesPerSecond:N0} msg/s, not recorded)");
+        Console.WriteLine($"{result.Server,-8} (warm-up {scenario}:{clients}: {result.MessagesPerSecond:N0} msg/s, {result.MessagesPerCpuSecond:N0} msg/server-CPU-s, not recorded)");
+        var passes = warmPasses.TryGetValue($"{scenario}:{clients}", out var list) ? list : warmPasses[$"{scenario}:{clients}"] = [];
+        passes.Add(result.MessagesPerCpuSecond);
         await Task.Delay(500);
         continue;
     }
@@ -107,6 +113,12 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
         File.AppendAllText(output, result.ToTsv() + "\n");
     // Closed sockets and the server's cleanup should not bleed into the next scenario.
     await Task.Delay(500);
+}
+foreach (var (key, passes) in warmPasses)
+{
+    Console.WriteLine($"{settings.ServerName,-8} warm-up {key}, msg per server CPU-s by pass: {string.Join(" ", passes.Select(p => p.ToString("N0", CultureInfo.InvariantCulture)))}");
+    if (passes.Count >= 2 && passes[^1] > 1.15 * passes[^2])
+        Console.WriteLine($"warning: {settings.ServerName} was still speeding up on {key} at the end of its warm-up (+{passes[^1] / passes[^2] - 1:P0} in the last pass): give it more warm-up (WARM_CYCLES)");
 }
 return failed ? 1 : 0;
 
