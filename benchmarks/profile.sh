@@ -15,7 +15,7 @@ BIN="$ART/bin"
 SERVER=${1:-typedio}
 SCENARIO=${2:-echo:100}
 SECONDS_MEASURED=${3:-8}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-25}  # .NET tiers up only after ~20 s of load on one pinned core (docs/benchmarks.md)
 DOTNET_TRACE=${DOTNET_TRACE:-$(command -v dotnet-trace || true)}
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then

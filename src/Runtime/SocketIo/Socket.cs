@@ -399,7 +399,7 @@ public sealed class Socket
             if (middleware.IsEmpty && Namespace.EventMiddleware.IsEmpty)
                 await _handlers.InvokeAsync(socketEvent).ConfigureAwait(false);
             else
-                await MiddlewarePipeline.RunAsync(Namespace.CombineEventMiddleware(middleware), socketEvent, () => Connected ? _handlers.InvokeAsync(socketEvent) : ValueTask.CompletedTask).ConfigureAwait(false);
+                await RunMiddlewareAsync(middleware, socketEvent).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -412,6 +412,10 @@ public sealed class Socket
             _eventSlots.Release();
         }
     }
+
+    // Its own method: a lambda in DispatchAsync would allocate its closure on every event, middleware or not.
+    private ValueTask RunMiddlewareAsync(ImmutableArray<EventMiddleware> middleware, SocketEvent socketEvent) =>
+        MiddlewarePipeline.RunAsync(Namespace.CombineEventMiddleware(middleware), socketEvent, () => Connected ? _handlers.InvokeAsync(socketEvent) : ValueTask.CompletedTask);
 
     /// <summary>
     /// The socket never joined (refused by middleware, or its connection closed first): it leaves the rooms joined

@@ -15,6 +15,7 @@ internal sealed class PacketJsonBuffer
 
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
     private Utf8JsonWriter? _writer;
+    private JsonWriterOptions _writerOptions;
 
     /// <summary>The attachments written so far, in placeholder order.</summary>
     public List<byte[]> Attachments { get; } = [];
@@ -44,14 +45,21 @@ internal sealed class PacketJsonBuffer
     /// <summary>A writer at the start of the empty buffer.</summary>
     public Utf8JsonWriter GetWriter(JsonWriterOptions options)
     {
-        if (_writer is not null && ReferenceEquals(_writer.Options.Encoder, options.Encoder)
-            && _writer.Options.MaxDepth == options.MaxDepth)
+        // Compared with the options the writer was made with, not with writer.Options: the writer reports defaults
+        // filled in (MaxDepth 0 reads back as 1000), which never matched and cost a new writer per packet.
+        if (_writer is not null && SameOptions(_writerOptions, options))
         {
             _writer.Reset(_buffer);
             return _writer;
         }
 
         _writer = new Utf8JsonWriter(_buffer, options);
+        _writerOptions = options;
         return _writer;
     }
+
+    private static bool SameOptions(JsonWriterOptions a, JsonWriterOptions b) =>
+        ReferenceEquals(a.Encoder, b.Encoder) && a.MaxDepth == b.MaxDepth && a.Indented == b.Indented
+        && a.SkipValidation == b.SkipValidation && a.IndentCharacter == b.IndentCharacter && a.IndentSize == b.IndentSize
+        && a.NewLine == b.NewLine;
 }

@@ -1,0 +1,52 @@
+using System.Text;
+using TypedIo.EngineIo;
+using TypedIo.SocketIo;
+
+namespace TypedIo.Tests.SocketIo.Parser;
+
+/// <summary>
+/// Upper bounds on what the packet path allocates per message, so an accidental allocation (a writer per packet, a
+/// copy, a closure) fails a test instead of waiting for the next benchmark. Bytes allocated on the test's own thread
+/// are exact and do not depend on timing; each figure is an average over many calls, so one-time set-up is excluded.
+/// </summary>
+public class PacketAllocationTests
+{
+    private static readonly string Payload = new('x', 64);
+    private readonly JsonPacketParser _parser = new();
+
+    [Fact]
+    public void Encoding_an_event_allocates_the_frame_and_little_else()
+    {
+        object?[] args = [Payload];
+        // 96 B exact frame bytes (42["echo","<64 B>"]), the frame list and the packet: no writer, no scratch buffer.
+        var bytes = AllocatedPerCall(() => _parser.EncodeEvent("/", "echo", args));
+        Assert.True(bytes <= 200, $"{bytes} B per encode");
+    }
+
+    [Fact]
+    public void Encoding_an_ack_allocates_the_frame_and_little_else()
+    {
+        object?[] args = [Payload];
+        var bytes = AllocatedPerCall(() => _parser.EncodeAck("/", 12, args));
+        Assert.True(bytes <= 200, $"{bytes} B per encode");
+    }
+
+    [Fact]
+    public void Decoding_an_event_allocates_the_packet_and_its_json()
+    {
+        var decoder = _parser.CreateDecoder();
+        var message = new EngineMessage(Encoding.UTF8.GetBytes($"2[\"echo\",\"{Payload}\"]"), isBinary: false);
+        var bytes = AllocatedPerCall(() => decoder.Decode(message, out _, out _));
+        Assert.True(bytes <= 450, $"{bytes} B per decode");
+    }
+
+    private static double AllocatedPerCall(Action call, int calls = 200)
+    {
+        for (var i = 0; i < 5; i++)
+            call();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++)
+            call();
+        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls;
+    }
+}
