@@ -22,6 +22,7 @@ public sealed class Socket
     private readonly SemaphoreSlim _eventSlots;
     private ConcurrentDictionary<string, object?>? _data;
     private ImmutableArray<EventMiddleware> _middleware = [];
+    private string? _lastEventName;
     private int _connected;
     private int _closed;
     private bool _countedConnection;
@@ -349,7 +350,7 @@ public sealed class Socket
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
                 var args = new SocketArgs(packet.Data!.Value, 1, packet.Attachments, Namespace.Server.Parser as JsonPacketParser);
-                var socketEvent = new SocketEvent(this, packet.EventName!, args, packet.Id);
+                var socketEvent = new SocketEvent(this, ReadEventName(packet), args, packet.Id);
                 // The common case takes a slot without waiting; a client with too many events in flight is not read
                 // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
                 if (_eventSlots.Wait(0))
@@ -368,6 +369,19 @@ public sealed class Socket
                 break;
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The event name, as the same string instance while a client keeps sending the same event: a client mostly
+    /// repeats a few names, and this saves a string per event.
+    /// </summary>
+    private string ReadEventName(SocketPacket packet)
+    {
+        var last = _lastEventName;
+        if (last is not null && packet.Data is { ValueKind: JsonValueKind.Array } data && data.GetArrayLength() > 0
+            && data[0] is { ValueKind: JsonValueKind.String } name && name.ValueEquals(last))
+            return last;
+        return _lastEventName = packet.EventName!;
     }
 
     private async ValueTask DispatchWhenSlotFreeAsync(SocketEvent socketEvent)

@@ -38,6 +38,29 @@ public sealed class EventTests
     }
 
     [Fact]
+    public async Task A_repeated_event_name_is_one_string_not_one_per_event()
+    {
+        var seen = new Recorder<SocketEvent>();
+        var (host, client, _) = await StartAsync(s =>
+        {
+            s.On("tick", seen.Add);
+            s.On("tock", seen.Add);
+        });
+        await using (host)
+        using (client)
+        {
+            await client.SendAsync("""42["tick",1]""");
+            await client.SendAsync("""42["tick",2]""");
+            await client.SendAsync("""42["tock"]""");
+            await client.SendAsync("""42["tick"]""");
+
+            var (first, second, other, again) = (await seen.NextAsync(), await seen.NextAsync(), await seen.NextAsync(), await seen.NextAsync());
+            Assert.Equal(["tick", "tick", "tock", "tick"], new[] { first.Name, second.Name, other.Name, again.Name });
+            Assert.Same(first.Name, second.Name);
+        }
+    }
+
+    [Fact]
     public async Task A_handler_sees_the_event_name_and_raw_arguments()
     {
         var seen = SioTest.Signal<SocketEvent>();
