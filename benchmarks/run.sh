@@ -3,7 +3,7 @@
 # Builds everything in Release, pins the server and the load generator to different cores, runs the servers
 # interleaved (A B C, A B C, ...) for ROUNDS rounds and prints a markdown table of medians with ratios against Node.
 #
-#   benchmarks/run.sh                 # full run, ~11 minutes on 2 cores (one of them the warm-up)
+#   benchmarks/run.sh                 # full run, ~11 minutes on 2 cores (about 4 of them the JIT warm-up)
 #   QUICK=1 benchmarks/run.sh         # 1 round, short scenarios: checks the harness
 #   benchmarks/run.sh --micro [BDN args]   # BenchmarkDotNet parser/encoder micro-benchmarks only
 #
