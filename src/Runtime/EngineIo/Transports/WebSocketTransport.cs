@@ -238,13 +238,13 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                     _session.Server.Metrics.BytesSent(EngineIoTransports.WebSocket, frame.Bytes.Length);
                 }
 
-                if (_session.State == EngineIoSession.SessionState.Closed || outbound.Completion.IsCompleted)
+                if (_session.State == EngineIoSession.SessionState.Closed || outbound.IsCompleted)
                     break;
 
                 Volatile.Write(ref _draining, 0);
                 // A frame queued (or the queue completed) after the last read found the drain still running and left
                 // it to this one: look again, and go on if no other drain has started meanwhile.
-                if ((outbound.Count == 0 && !outbound.Completion.IsCompleted && _session.State != EngineIoSession.SessionState.Closed)
+                if ((outbound.Count == 0 && !outbound.IsCompleted && _session.State != EngineIoSession.SessionState.Closed)
                     || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
                     return;
             }
