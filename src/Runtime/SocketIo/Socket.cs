@@ -251,6 +251,9 @@ public sealed class Socket
     /// <summary>Stops waiting for ack <paramref name="id"/> (a broadcast that timed out or was cancelled).</summary>
     internal void ForgetAck(long id) => _acks.Remove(id);
 
+    /// <summary>Whether this socket has created its table of pending acks (for tests: it is created on first use).</summary>
+    internal bool HasAckTable => _acks.HasTable;
+
     /// <summary>The connect span, which event spans link to.</summary>
     internal ActivityContext ConnectActivity { get; set; }
 
