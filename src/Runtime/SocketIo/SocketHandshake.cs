@@ -21,7 +21,6 @@ public sealed class SocketHandshake
         User = request.User;
         Auth = auth;
         Issued = DateTimeOffset.UtcNow;
-        Time = Issued.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>Headers of the request that opened the connection.</summary>
@@ -33,8 +32,8 @@ public sealed class SocketHandshake
     /// <summary>The auth payload of the CONNECT packet, or an empty object.</summary>
     public JsonElement Auth { get; }
 
-    /// <summary>When the socket was created, as text.</summary>
-    public string Time { get; }
+    /// <summary>When the socket was created, as text (formatted when asked for: most handshakes never are).</summary>
+    public string Time => Issued.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>When the socket was created.</summary>
     public DateTimeOffset Issued { get; }
