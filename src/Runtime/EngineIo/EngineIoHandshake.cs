@@ -10,6 +10,11 @@ namespace TypedIo.EngineIo;
 /// </summary>
 public sealed class EngineIoHandshake
 {
+    // Url is built when asked for: most sessions never read it.
+    private readonly string? _path;
+    private readonly string? _queryString;
+    private string? _url;
+
     internal EngineIoHandshake(HttpContext context, DateTimeOffset time)
     {
         var request = context.Request;
@@ -17,10 +22,13 @@ public sealed class EngineIoHandshake
         foreach (var header in request.Headers)
             headers[header.Key] = header.Value;
         Headers = headers;
-        Query = new QueryCollection(request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase));
+        // The parsed query is immutable and belongs to this request alone (unlike the headers, which the web server
+        // reuses for the connection's next request), so it is kept as is rather than copied.
+        Query = request.Query;
         RemoteAddress = context.Connection.RemoteIpAddress;
         IsSecure = request.IsHttps;
-        Url = request.PathBase.Add(request.Path).Value + request.QueryString.Value;
+        _path = request.PathBase.Add(request.Path).Value;
+        _queryString = request.QueryString.Value;
         Host = request.Host.Value ?? "";
         User = context.User;
         Time = time;
@@ -39,7 +47,7 @@ public sealed class EngineIoHandshake
     public bool IsSecure { get; }
 
     /// <summary>Path and query of the handshake request.</summary>
-    public string Url { get; }
+    public string Url => _url ??= _path + _queryString;
 
     /// <summary>The Host header of the handshake request.</summary>
     public string Host { get; }

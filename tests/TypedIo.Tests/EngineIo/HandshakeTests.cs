@@ -8,6 +8,28 @@ namespace TypedIo.Tests.EngineIo;
 public sealed class HandshakeTests
 {
     [Fact]
+    public async Task The_handshake_query_outlives_its_request_and_the_next_ones_on_the_connection()
+    {
+        var handler = new RecordingHandler(echo: false);
+        await using var host = await EioTestUtil.StartAsync(handler);
+        using var http = EioTestUtil.NewHttpClient();
+        using var open = await http.GetAsync(EioTestUtil.PollingUri(host, extraQuery: "room=blue")).WithTimeout();
+        var sid = EioTestUtil.ParseOpen(Assert.Single(EioTestUtil.SplitPayload(await open.Content.ReadAsStringAsync()))).GetProperty("sid").GetString()!;
+
+        // Same client, same pooled connection: the server recycles the request objects between these requests.
+        for (var i = 0; i < 3; i++)
+        {
+            using var post = await http.PostAsync(EioTestUtil.PollingUri(host, sid, "room=red"), EioTestUtil.Text("4x")).WithTimeout();
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        }
+
+        var session = handler.Sessions[sid];
+        Assert.Equal("blue", session.Handshake.Query["room"].ToString());
+        Assert.Equal("4", session.Handshake.Query["eio"].ToString());
+        Assert.Equal("/engine.io/?EIO=4&transport=polling&room=blue", session.Handshake.Url);
+    }
+
+    [Fact]
     public async Task Polling_handshake_returns_the_open_packet()
     {
         var handler = new RecordingHandler();
