@@ -15,7 +15,7 @@ internal sealed class SocketIoClient
 
     private readonly SocketIoServer _server;
     private readonly IPacketDecoder _decoder;
-    private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private NamespaceSockets _sockets;
     private HashSet<string>? _connecting; // namespaces whose CONNECT is being handled; null most of the time
     private readonly object _gate = new();
     private ITimer? _connectTimeout;
@@ -134,7 +134,7 @@ internal sealed class SocketIoClient
             }
 
             lock (_gate)
-                _sockets[name] = socket;
+                _sockets.Set(name, socket);
             Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
             nsp.Add(socket);
             if (activity is not null)
@@ -213,8 +213,7 @@ internal sealed class SocketIoClient
     {
         lock (_gate)
         {
-            if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && current == socket)
-                _sockets.Remove(socket.Namespace.Name);
+            _sockets.Remove(socket.Namespace.Name, socket);
         }
     }
 
@@ -237,6 +236,6 @@ internal sealed class SocketIoClient
     public Socket[] Snapshot()
     {
         lock (_gate)
-            return [.. _sockets.Values];
+            return _sockets.ToArray();
     }
 }
