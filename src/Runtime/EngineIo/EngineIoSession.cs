@@ -13,7 +13,7 @@ public sealed class EngineIoSession
     private readonly EngineIoServer _server;
     private readonly object _gate = new();
     private readonly OutboundQueue _outbound;
-    private readonly CancellationTokenSource _closed = new();
+    private CancellationTokenSource? _closed; // created when someone asks for Closed: most sessions never do
     private readonly SemaphoreSlim _receiveGate = new(1, 1);
 
     private volatile SessionState _state = SessionState.Open;
@@ -54,7 +54,25 @@ public sealed class EngineIoSession
     public bool IsOpen => _state == SessionState.Open;
 
     /// <summary>Signalled when the session has closed.</summary>
-    public CancellationToken Closed => _closed.Token;
+    public CancellationToken Closed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_closed is null)
+                {
+                    if (_state == SessionState.Closed)
+                        return new CancellationToken(canceled: true);
+                    _closed = new CancellationTokenSource();
+                }
+                return _closed.Token;
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="Closed"/> has been asked for (for tests: its source is created on first use).</summary>
+    internal bool HasClosedToken => Volatile.Read(ref _closed) is not null;
 
     /// <summary>Why the session closed, once it has.</summary>
     public string? CloseReason => _closeReason;
@@ -168,6 +186,7 @@ public sealed class EngineIoSession
     /// </summary>
     internal void Abort(string reason, bool clientClosed = false)
     {
+        CancellationTokenSource? closed;
         lock (_gate)
         {
             if (_state == SessionState.Closed)
@@ -176,6 +195,7 @@ public sealed class EngineIoSession
             _closeReason = reason;
             if (clientClosed)
                 _pollCloseReply = EngineFrame.NoopFrame;
+            closed = _closed;
         }
         _outbound.Complete();
         NotifyDrainer();
@@ -183,7 +203,7 @@ public sealed class EngineIoSession
         EngineIoLog.SessionClosed(_server.Logger, Id, reason);
         try
         {
-            _closed.Cancel();
+            closed?.Cancel();
         }
         catch (AggregateException ex)
         {

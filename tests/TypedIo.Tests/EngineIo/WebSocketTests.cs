@@ -94,6 +94,40 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task The_closed_token_is_made_on_demand_and_is_cancelled_by_the_close()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        using var _1 = client;
+        var sid = open.GetProperty("sid").GetString()!;
+        var session = handler.Sessions[sid];
+        Assert.False(session.HasClosedToken);
+
+        var closed = session.Closed;
+        Assert.True(session.HasClosedToken);
+        Assert.False(closed.IsCancellationRequested);
+
+        await client.SendTextAsync("1");
+        await handler.WaitClosedAsync(sid);
+        Assert.True(closed.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task The_closed_token_asked_for_after_the_close_is_already_cancelled()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        using var _1 = client;
+        var sid = open.GetProperty("sid").GetString()!;
+
+        await client.SendTextAsync("1");
+        await handler.WaitClosedAsync(sid);
+        Assert.True(handler.Sessions[sid].Closed.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Dropped_connection_closes_the_session()
     {
         var handler = new RecordingHandler();
