@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 
 namespace TypedIo.EngineIo;
 
@@ -14,6 +15,10 @@ public sealed class EngineIoHandshake
     private readonly string? _path;
     private readonly string? _queryString;
     private string? _url;
+
+    // The request's user when authentication set one; else the anonymous user is made when first read (asking the
+    // request for it would make one for every connection).
+    private ClaimsPrincipal? _user;
 
     internal EngineIoHandshake(HttpContext context, DateTimeOffset time)
     {
@@ -30,7 +35,7 @@ public sealed class EngineIoHandshake
         _path = request.PathBase.Add(request.Path).Value;
         _queryString = request.QueryString.Value;
         Host = request.Host.Value ?? "";
-        User = context.User;
+        _user = context.Features.Get<IHttpAuthenticationFeature>()?.User;
         Time = time;
     }
 
@@ -53,7 +58,13 @@ public sealed class EngineIoHandshake
     public string Host { get; }
 
     /// <summary>The user that ASP.NET Core authentication established for the handshake request.</summary>
-    public ClaimsPrincipal User { get; }
+    public ClaimsPrincipal User => _user ?? LazyInitializer.EnsureInitialized(ref _user, static () => new ClaimsPrincipal(new ClaimsIdentity()));
+
+    /// <summary>Whether <see cref="User"/> is authenticated, without making the anonymous user.</summary>
+    internal bool IsAuthenticated => Volatile.Read(ref _user)?.Identity?.IsAuthenticated == true;
+
+    /// <summary>Whether a user is held yet (for tests: the anonymous one is made on first read).</summary>
+    internal bool HasUser => Volatile.Read(ref _user) is not null;
 
     /// <summary>When the session was opened.</summary>
     public DateTimeOffset Time { get; }

@@ -50,4 +50,6 @@ public sealed class SocketHandshake
 
     /// <summary>The user established by ASP.NET Core authentication for that request.</summary>
     public ClaimsPrincipal User => _request.User;
+
+    internal bool IsAuthenticated => _request.IsAuthenticated;
 }
