@@ -20,13 +20,19 @@ public sealed class EngineIoHandshake
     // request for it would make one for every connection).
     private ClaimsPrincipal? _user;
 
-    internal EngineIoHandshake(HttpContext context, DateTimeOffset time)
+    // A WebSocket handshake request lasts as long as its connection: its headers are copied when first read, or when
+    // the request ends (Detach), not for every connection up front. Polling handshakes are copied at once.
+    private readonly object _headersGate = new();
+    private HttpContext? _request;
+    private IHeaderDictionary? _headers;
+
+    internal EngineIoHandshake(HttpContext context, DateTimeOffset time, bool requestOutlivesHandshake = false)
     {
         var request = context.Request;
-        var headers = new HeaderDictionary();
-        foreach (var header in request.Headers)
-            headers[header.Key] = header.Value;
-        Headers = headers;
+        if (requestOutlivesHandshake)
+            _request = context;
+        else
+            _headers = Copy(request.Headers);
         // The parsed query is immutable and belongs to this request alone (unlike the headers, which the web server
         // reuses for the connection's next request), so it is kept as is rather than copied.
         Query = request.Query;
@@ -40,7 +46,45 @@ public sealed class EngineIoHandshake
     }
 
     /// <summary>Request headers of the handshake.</summary>
-    public IHeaderDictionary Headers { get; }
+    public IHeaderDictionary Headers => Volatile.Read(ref _headers) ?? CopyHeaders();
+
+    /// <summary>Whether the handshake had an Origin header (read without copying the headers).</summary>
+    internal bool HasOrigin
+    {
+        get
+        {
+            lock (_headersGate)
+                return !string.IsNullOrEmpty((_headers ?? _request!.Request.Headers).Origin);
+        }
+    }
+
+    /// <summary>Whether the headers have been copied (for tests).</summary>
+    internal bool HasHeaderCopy => Volatile.Read(ref _headers) is not null;
+
+    /// <summary>The handshake request is ending: copy its headers now if nobody has yet.</summary>
+    internal void Detach()
+    {
+        CopyHeaders();
+        lock (_headersGate)
+            _request = null;
+    }
+
+    private IHeaderDictionary CopyHeaders()
+    {
+        lock (_headersGate)
+        {
+            _headers ??= Copy(_request!.Request.Headers);
+            return _headers;
+        }
+    }
+
+    private static HeaderDictionary Copy(IHeaderDictionary source)
+    {
+        var headers = new HeaderDictionary();
+        foreach (var header in source)
+            headers[header.Key] = header.Value;
+        return headers;
+    }
 
     /// <summary>Query string of the handshake.</summary>
     public IQueryCollection Query { get; }

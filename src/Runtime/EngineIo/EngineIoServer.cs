@@ -133,16 +133,24 @@ public sealed class EngineIoServer : IAsyncDisposable
             return;
         }
 
-        var session = new EngineIoSession(SessionId.Create(), this, isWebSocket, new EngineIoHandshake(context, TimeProvider.GetUtcNow()));
+        var session = new EngineIoSession(SessionId.Create(), this, isWebSocket, new EngineIoHandshake(context, TimeProvider.GetUtcNow(), requestOutlivesHandshake: isWebSocket));
         session.Send(OpenPacket.Create(session.Id, isWebSocket ? [] : UpgradesFromPolling(), Options));
         _sessions[session.Id] = session;
         EngineIoLog.SessionOpened(Logger, session.Id, transport);
 
-        ApplyHeaders(context, initial: true, session.Id);
-        if (isWebSocket)
-            await WebSocketTransport.RunHandshakeAsync(session, context).ConfigureAwait(false);
-        else
-            await PollingTransport.HandleHandshakeAsync(session, context).ConfigureAwait(false);
+        try
+        {
+            ApplyHeaders(context, initial: true, session.Id);
+            if (isWebSocket)
+                await WebSocketTransport.RunHandshakeAsync(session, context).ConfigureAwait(false);
+            else
+                await PollingTransport.HandleHandshakeAsync(session, context).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The handshake of a WebSocket reads the request's headers while the request lasts; it ends here.
+            session.Handshake.Detach();
+        }
     }
 
     private async Task HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket)

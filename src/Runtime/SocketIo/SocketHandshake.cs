@@ -16,7 +16,7 @@ public sealed class SocketHandshake
     internal SocketHandshake(EngineIoHandshake request, JsonElement auth)
     {
         _request = request;
-        IsCrossDomain = !string.IsNullOrEmpty(request.Headers.Origin);
+        IsCrossDomain = request.HasOrigin;
         Auth = auth;
         Issued = DateTimeOffset.UtcNow;
     }

@@ -30,6 +30,43 @@ public sealed class HandshakeTests
     }
 
     [Fact]
+    public async Task WebSocket_handshake_headers_are_copied_when_first_read_and_outlive_the_connection()
+    {
+        var handler = new RecordingHandler(echo: false);
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var client = await RawWebSocketClient.ConnectAsync(EioTestUtil.WebSocketUri(host), headers: new Dictionary<string, string> { ["X-Room"] = "blue" });
+        var session = await handler.WaitConnectedAsync();
+        Assert.False(session.Handshake.HasHeaderCopy);
+
+        Assert.Equal("blue", session.Handshake.Headers["x-room"].ToString());
+        Assert.True(session.Handshake.HasHeaderCopy);
+
+        client.Socket.Abort();
+        client.Dispose();
+        await handler.WaitClosedAsync(session.Id);
+        Assert.Equal("blue", session.Handshake.Headers["X-Room"].ToString());
+    }
+
+    [Fact]
+    public async Task WebSocket_handshake_headers_never_read_while_connected_are_kept_when_it_ends()
+    {
+        var handler = new RecordingHandler(echo: false);
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        var session = await handler.WaitConnectedAsync();
+        Assert.False(session.Handshake.HasHeaderCopy);
+
+        await client.SendTextAsync("1");
+        await handler.WaitClosedAsync(session.Id);
+        Assert.True((await client.ReceiveAsync()).IsClose);
+        client.Dispose();
+
+        // The request ends after the close, and the copy is made then: nobody read the headers meanwhile.
+        Assert.True(SpinWait.SpinUntil(() => session.Handshake.HasHeaderCopy, EioTestUtil.Timeout));
+        Assert.Equal("13", session.Handshake.Headers["Sec-WebSocket-Version"].ToString());
+    }
+
+    [Fact]
     public async Task Polling_handshake_returns_the_open_packet()
     {
         var handler = new RecordingHandler();
