@@ -18,7 +18,10 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     private readonly EngineIoSession _session;
     private readonly WebSocket _socket;
     private volatile bool _reading;
-    private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TaskCompletionSource Written = CompletedSource();
+
+    // The reader's wait for the drain to finish the close: made when reading stops (Written once the drain has finished).
+    private TaskCompletionSource? _written;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
 
@@ -164,7 +167,9 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             _reading = false;
             _session.Abort(EngineIoCloseReasons.TransportClose);
         }
-        await _written.Task.ConfigureAwait(false);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _written, written, null) is null)
+            await written.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -263,7 +268,14 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             _session.Abort(EngineIoCloseReasons.TransportError);
         }
         await CloseQuietlyAsync(_closeStatus).ConfigureAwait(false);
-        _written.TrySetResult();
+        Interlocked.Exchange(ref _written, Written)?.TrySetResult();
+    }
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
     }
 
     /// <summary>Starts the close handshake and stops reading if the client does not finish it in time.</summary>
