@@ -56,12 +56,21 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         catch
         {
             session.Abort(EngineIoCloseReasons.TransportError);
+            session.Handshake.Detach();
             throw;
         }
-        using (socket)
+        try
         {
-            await session.ConnectAsync().ConfigureAwait(false);
-            await new WebSocketTransport(session, socket).RunAsync().ConfigureAwait(false);
+            using (socket)
+            {
+                await session.ConnectAsync().ConfigureAwait(false);
+                await new WebSocketTransport(session, socket).RunAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // The handshake reads the request's headers while the request lasts; it ends with this method.
+            session.Handshake.Detach();
         }
     }
 
