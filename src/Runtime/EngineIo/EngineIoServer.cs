@@ -66,7 +66,8 @@ public sealed class EngineIoServer : IAsyncDisposable
     {
         try
         {
-            await DispatchAsync(context).ConfigureAwait(false);
+            if (await DispatchAsync(context).ConfigureAwait(false) is { } transport)
+                await transport.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
@@ -80,7 +81,11 @@ public sealed class EngineIoServer : IAsyncDisposable
         }
     }
 
-    private async Task DispatchAsync(HttpContext context)
+    /// <summary>
+    /// Checks the request and answers it; for a new session, returns its transport's run instead of awaiting it, so
+    /// what the checks held is not kept for as long as a WebSocket lasts.
+    /// </summary>
+    private async Task<Task?> DispatchAsync(HttpContext context)
     {
         var request = context.Request;
         var query = request.Query;
@@ -91,58 +96,63 @@ public sealed class EngineIoServer : IAsyncDisposable
         if (!Options.Transports.Contains(transport))
         {
             await RefuseAsync(context, EngineIoErrorCode.UnknownTransport).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (sid.Length > 0)
         {
             await HandleExistingSessionAsync(context, sid, transport, isWebSocket).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (!HttpMethods.IsGet(request.Method))
         {
             await RefuseAsync(context, EngineIoErrorCode.BadHandshakeMethod).ConfigureAwait(false);
-            return;
+            return null;
         }
         if (transport == EngineIoTransports.WebSocket != isWebSocket)
         {
             // A websocket handshake without an upgrade, or an upgrade request that names polling.
             await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
-            return;
+            return null;
         }
         if (isWebSocket && !await _originPolicy.IsAllowedAsync(context).ConfigureAwait(false))
         {
             EngineIoLog.CrossOriginWebSocketRefused(Logger, request.Headers.Origin.ToString());
             await RefuseAsync(context, EngineIoErrorCode.Forbidden).ConfigureAwait(false);
-            return;
+            return null;
         }
         if (Options.AllowRequest is { } allowRequest && !await allowRequest(context).ConfigureAwait(false))
         {
             await RefuseAsync(context, EngineIoErrorCode.Forbidden).ConfigureAwait(false);
-            return;
+            return null;
         }
         if (query["EIO"] != "4")
         {
             await RefuseAsync(context, EngineIoErrorCode.UnsupportedProtocolVersion).ConfigureAwait(false);
-            return;
+            return null;
         }
         if (Volatile.Read(ref _shuttingDown) != 0)
         {
             await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
-            return;
+            return null;
         }
 
-        var session = new EngineIoSession(SessionId.Create(), this, isWebSocket, new EngineIoHandshake(context, TimeProvider.GetUtcNow()));
+        var session = new EngineIoSession(SessionId.Create(), this, isWebSocket, new EngineIoHandshake(context, TimeProvider.GetUtcNow(), requestOutlivesHandshake: isWebSocket));
         session.Send(OpenPacket.Create(session.Id, isWebSocket ? [] : UpgradesFromPolling(), Options));
         _sessions[session.Id] = session;
         EngineIoLog.SessionOpened(Logger, session.Id, transport);
 
-        ApplyHeaders(context, initial: true, session.Id);
-        if (isWebSocket)
-            await WebSocketTransport.RunHandshakeAsync(session, context).ConfigureAwait(false);
-        else
-            await PollingTransport.HandleHandshakeAsync(session, context).ConfigureAwait(false);
+        try
+        {
+            ApplyHeaders(context, initial: true, session.Id);
+        }
+        catch
+        {
+            session.Handshake.Detach();
+            throw;
+        }
+        return isWebSocket ? WebSocketTransport.RunHandshakeAsync(session, context) : PollingTransport.HandleHandshakeAsync(session, context);
     }
 
     private async Task HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket)

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TypedIo.Diagnostics;
 
@@ -13,9 +12,8 @@ public sealed class EngineIoSession
 {
     private readonly EngineIoServer _server;
     private readonly object _gate = new();
-    private readonly object _sendGate = new();
-    private readonly Channel<EngineFrame> _outbound;
-    private readonly CancellationTokenSource _closed = new();
+    private readonly OutboundQueue _outbound;
+    private CancellationTokenSource? _closed; // created when someone asks for Closed: most sessions never do
     private readonly SemaphoreSlim _receiveGate = new(1, 1);
 
     private volatile SessionState _state = SessionState.Open;
@@ -39,13 +37,7 @@ public sealed class EngineIoSession
         _server = server;
         _isWebSocket = isWebSocket;
         Handshake = handshake;
-        _outbound = Channel.CreateBounded<EngineFrame>(new BoundedChannelOptions(server.Options.MaxQueuedPackets)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+        _outbound = new OutboundQueue(server.Options.MaxQueuedPackets);
         _pingDueAt = server.NowMilliseconds + (long)server.Options.PingInterval.TotalMilliseconds;
     }
 
@@ -62,7 +54,25 @@ public sealed class EngineIoSession
     public bool IsOpen => _state == SessionState.Open;
 
     /// <summary>Signalled when the session has closed.</summary>
-    public CancellationToken Closed => _closed.Token;
+    public CancellationToken Closed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_closed is null)
+                {
+                    if (_state == SessionState.Closed)
+                        return new CancellationToken(canceled: true);
+                    _closed = new CancellationTokenSource();
+                }
+                return _closed.Token;
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="Closed"/> has been asked for (for tests: its source is created on first use).</summary>
+    internal bool HasClosedToken => Volatile.Read(ref _closed) is not null;
 
     /// <summary>Why the session closed, once it has.</summary>
     public string? CloseReason => _closeReason;
@@ -71,7 +81,7 @@ public sealed class EngineIoSession
     public object? HandlerState { get; set; }
 
     internal EngineIoServer Server => _server;
-    internal ChannelReader<EngineFrame> Outbound => _outbound.Reader;
+    internal OutboundQueue Outbound => _outbound;
     internal bool IsUpgraded => _upgrade == UpgradeState.Upgraded;
 
     /// <summary>
@@ -93,11 +103,12 @@ public sealed class EngineIoSession
     public bool Send(EngineFrame frame)
     {
         bool queued;
-        lock (_sendGate)
+        // The queue's own lock, taken here around the state check too: no frame is queued after a close.
+        lock (_outbound)
         {
             if (_state != SessionState.Open)
                 return false;
-            queued = _outbound.Writer.TryWrite(frame);
+            queued = _outbound.TryWrite(frame);
         }
         return AfterQueued(queued);
     }
@@ -110,15 +121,15 @@ public sealed class EngineIoSession
     {
         ArgumentNullException.ThrowIfNull(frames);
         bool queued;
-        lock (_sendGate)
+        lock (_outbound)
         {
             if (_state != SessionState.Open)
                 return false;
-            queued = _outbound.Reader.Count + frames.Count <= _server.Options.MaxQueuedPackets;
+            queued = _outbound.Count + frames.Count <= _server.Options.MaxQueuedPackets;
             if (queued)
             {
                 for (var i = 0; i < frames.Count; i++)
-                    _outbound.Writer.TryWrite(frames[i]);
+                    _outbound.TryWrite(frames[i]);
             }
         }
         return AfterQueued(queued);
@@ -150,7 +161,7 @@ public sealed class EngineIoSession
     public bool SendVolatile(IReadOnlyList<EngineFrame> frames) => IsWritable && Send(frames);
 
     /// <summary>Whether the transport can write right away: nothing queued, and for long-polling a request waiting.</summary>
-    public bool IsWritable => _outbound.Reader.Count == 0 && (_isWebSocket || Volatile.Read(ref _pollActive) == 1);
+    public bool IsWritable => _outbound.Count == 0 && (_isWebSocket || Volatile.Read(ref _pollActive) == 1);
 
     /// <summary>
     /// Closes the session from the server side once the queued packets are written (reason
@@ -165,7 +176,7 @@ public sealed class EngineIoSession
             _state = SessionState.Closing;
             _closeDeadline = _server.NowMilliseconds + (long)_server.Options.CloseTimeout.TotalMilliseconds;
         }
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         NotifyDrainer();
     }
 
@@ -175,6 +186,7 @@ public sealed class EngineIoSession
     /// </summary>
     internal void Abort(string reason, bool clientClosed = false)
     {
+        CancellationTokenSource? closed;
         lock (_gate)
         {
             if (_state == SessionState.Closed)
@@ -183,14 +195,15 @@ public sealed class EngineIoSession
             _closeReason = reason;
             if (clientClosed)
                 _pollCloseReply = EngineFrame.NoopFrame;
+            closed = _closed;
         }
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         NotifyDrainer();
         _server.Remove(this);
         EngineIoLog.SessionClosed(_server.Logger, Id, reason);
         try
         {
-            _closed.Cancel();
+            closed?.Cancel();
         }
         catch (AggregateException ex)
         {
@@ -387,7 +400,7 @@ public sealed class EngineIoSession
         {
             if (_isWebSocket || _state == SessionState.Closed)
                 return false;
-            while (_outbound.Reader.TryRead(out var frame))
+            while (_outbound.TryRead(out var frame))
                 into.Add(frame);
             return true;
         }
@@ -415,7 +428,7 @@ public sealed class EngineIoSession
         }
         // A poll waiting right now must end so the client can finish pausing polling.
         if (Volatile.Read(ref _pollActive) == 1)
-            _outbound.Writer.TryWrite(EngineFrame.NoopFrame);
+            _outbound.TryWrite(EngineFrame.NoopFrame);
     }
 
     internal void CancelUpgrade()

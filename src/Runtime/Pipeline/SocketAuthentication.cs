@@ -25,7 +25,7 @@ internal static class SocketAuthentication
 {
     public static ValueTask AuthenticateAsync(Socket socket)
     {
-        if (socket.User.Identity?.IsAuthenticated == true || socket.Services?.GetService<ISocketAuthenticator>() is not { } authenticator)
+        if (socket.IsAuthenticated || socket.Services?.GetService<ISocketAuthenticator>() is not { } authenticator)
             return ValueTask.CompletedTask;
         return RunAsync(socket, authenticator);
     }

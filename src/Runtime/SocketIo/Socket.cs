@@ -21,6 +21,7 @@ public sealed class Socket
     private readonly object _gate = new();
     private readonly SemaphoreSlim _eventSlots;
     private ConcurrentDictionary<string, object?>? _data;
+    private ClaimsPrincipal? _user; // set by an ISocketAuthenticator; else the handshake's user
     private ImmutableArray<EventMiddleware> _middleware = [];
     private string? _lastEventName;
     private int _connected;
@@ -41,7 +42,6 @@ public sealed class Socket
                 _data = new ConcurrentDictionary<string, object?>(restored.Data, StringComparer.Ordinal);
         }
         Handshake = new SocketHandshake(client.Session.Handshake, auth);
-        User = Handshake.User;
         _acks = new PendingAcks(this);
         _eventSlots = new SemaphoreSlim(nsp.Server.Options.MaxConcurrentEventsPerSocket);
     }
@@ -69,7 +69,14 @@ public sealed class Socket
     /// authenticated, else what the registered <see cref="ISocketAuthenticator"/> made of the CONNECT <c>auth</c>
     /// payload, else the anonymous user of the request.
     /// </summary>
-    public ClaimsPrincipal User { get; internal set; }
+    public ClaimsPrincipal User
+    {
+        get => Volatile.Read(ref _user) ?? Handshake.User;
+        internal set => Volatile.Write(ref _user, value);
+    }
+
+    /// <summary>Whether <see cref="User"/> is authenticated (without making the handshake's anonymous user).</summary>
+    internal bool IsAuthenticated => Volatile.Read(ref _user) is { } user ? user.Identity?.IsAuthenticated == true : Handshake.IsAuthenticated;
 
     /// <summary>The underlying Engine.IO session (shared by this connection's sockets of other namespaces).</summary>
     public EngineIoSession Connection => _client.Session;
@@ -251,6 +258,9 @@ public sealed class Socket
 
     /// <summary>Stops waiting for ack <paramref name="id"/> (a broadcast that timed out or was cancelled).</summary>
     internal void ForgetAck(long id) => _acks.Remove(id);
+
+    /// <summary>Whether this socket has created its table of pending acks (for tests: it is created on first use).</summary>
+    internal bool HasAckTable => _acks.HasTable;
 
     /// <summary>The connect span, which event spans link to.</summary>
     internal ActivityContext ConnectActivity { get; set; }

@@ -7,8 +7,11 @@ namespace TypedIo.SocketIo;
 /// </summary>
 internal sealed class SocketEventHandlers
 {
+    // Shared by every socket until it adds a handler: creating an empty dictionary with a comparer allocates.
+    private static readonly ImmutableDictionary<string, ImmutableArray<Entry>> NoHandlers = ImmutableDictionary.Create<string, ImmutableArray<Entry>>(StringComparer.Ordinal);
+
     private readonly object _gate = new();
-    private ImmutableDictionary<string, ImmutableArray<Entry>> _byName = ImmutableDictionary.Create<string, ImmutableArray<Entry>>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, ImmutableArray<Entry>> _byName = NoHandlers;
     private ImmutableArray<Func<SocketEvent, ValueTask>> _any = [];
     private ImmutableArray<Action<string, IReadOnlyList<object?>>> _anyOutgoing = [];
     private ISocketEventRouter? _router;

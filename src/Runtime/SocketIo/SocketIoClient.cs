@@ -15,8 +15,8 @@ internal sealed class SocketIoClient
 
     private readonly SocketIoServer _server;
     private readonly IPacketDecoder _decoder;
-    private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
+    private NamespaceSockets _sockets;
+    private HashSet<string>? _connecting; // namespaces whose CONNECT is being handled; null most of the time
     private readonly object _gate = new();
     private ITimer? _connectTimeout;
 
@@ -48,7 +48,7 @@ internal sealed class SocketIoClient
         lock (_gate)
         {
             _sockets.TryGetValue(packet!.Namespace, out socket);
-            connecting = _connecting.Contains(packet.Namespace);
+            connecting = _connecting?.Contains(packet.Namespace) == true;
         }
         _server.Metrics.PacketReceived(socket?.Namespace.Name);
 
@@ -83,7 +83,7 @@ internal sealed class SocketIoClient
         var (restored, offset) = TryRestore(nsp, auth);
         var socket = new Socket(nsp, this, auth, restored) { Services = _server.CreateScope() };
         lock (_gate)
-            _connecting.Add(name);
+            (_connecting ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
         var previousActivity = Activity.Current;
         var activity = TypedIoActivities.StartConnect(nsp.Name, socket.Id);
         try
@@ -134,7 +134,7 @@ internal sealed class SocketIoClient
             }
 
             lock (_gate)
-                _sockets[name] = socket;
+                _sockets.Set(name, socket);
             Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
             nsp.Add(socket);
             if (activity is not null)
@@ -150,7 +150,10 @@ internal sealed class SocketIoClient
         {
             TypedIoActivities.Stop(activity, previousActivity);
             lock (_gate)
-                _connecting.Remove(name);
+            {
+                if (_connecting is { } connecting && connecting.Remove(name) && connecting.Count == 0)
+                    _connecting = null;
+            }
         }
     }
 
@@ -210,8 +213,7 @@ internal sealed class SocketIoClient
     {
         lock (_gate)
         {
-            if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && current == socket)
-                _sockets.Remove(socket.Namespace.Name);
+            _sockets.Remove(socket.Namespace.Name, socket);
         }
     }
 
@@ -234,6 +236,6 @@ internal sealed class SocketIoClient
     public Socket[] Snapshot()
     {
         lock (_gate)
-            return [.. _sockets.Values];
+            return _sockets.ToArray();
     }
 }

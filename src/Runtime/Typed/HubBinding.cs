@@ -36,19 +36,18 @@ internal sealed class HubBinding<THub>
         var hub = THub.Create(services);
         var context = new HubCallerContext(socket);
         hub.Context = context;
-        socket.Disconnected += (_, reason) => OnDisconnectedAsync(hub, context, reason).Forget();
-        // Events that arrive while OnConnectedAsync runs wait for it, as hub methods of SignalR do.
-        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        socket.Route(new Router(this, hub, context, connected.Task));
+        var router = new Router(this, hub, context);
+        socket.Disconnected += router.OnDisconnected;
+        socket.Route(router);
         try
         {
             await hub.OnConnectedAsync().ConfigureAwait(false);
-            connected.SetResult();
+            router.OnConnected();
         }
         catch (Exception ex)
         {
             HubLog.ConnectedHookFailed(Logger, socket.Id, _hubName, ex);
-            connected.SetCanceled();
+            router.OnConnectFailed();
             socket.Disconnect();
         }
     }
@@ -196,8 +195,22 @@ internal sealed class HubBinding<THub>
         await DispatchAsync(hub, context, method, socketEvent).ConfigureAwait(false);
     }
 
-    private sealed class Router(HubBinding<THub> binding, THub hub, HubCallerContext context, Task connected) : ISocketEventRouter
+    private sealed class Router(HubBinding<THub> binding, THub hub, HubCallerContext context) : ISocketEventRouter
     {
+        // Events that arrive while OnConnectedAsync runs wait for it, as hub methods of SignalR do. Dropped once it has
+        // succeeded, so a connected socket does not keep it.
+        private volatile TaskCompletionSource? _connecting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnConnected()
+        {
+            _connecting!.SetResult();
+            _connecting = null;
+        }
+
+        public void OnConnectFailed() => _connecting!.SetCanceled();
+
+        public void OnDisconnected(Socket socket, string reason) => binding.OnDisconnectedAsync(hub, context, reason).Forget();
+
         public bool TryRoute(SocketEvent socketEvent, out ValueTask handling)
         {
             if (!binding._methods.TryGetValue(socketEvent.Name, out var method))
@@ -206,9 +219,10 @@ internal sealed class HubBinding<THub>
                 handling = default;
                 return false;
             }
-            handling = connected.IsCompletedSuccessfully
+            var connecting = _connecting;
+            handling = connecting is null || connecting.Task.IsCompletedSuccessfully
                 ? binding.DispatchAsync(hub, context, method, socketEvent)
-                : binding.DispatchWhenConnectedAsync(connected, hub, context, method, socketEvent);
+                : binding.DispatchWhenConnectedAsync(connecting.Task, hub, context, method, socketEvent);
             return true;
         }
     }

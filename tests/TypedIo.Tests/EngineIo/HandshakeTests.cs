@@ -8,6 +8,65 @@ namespace TypedIo.Tests.EngineIo;
 public sealed class HandshakeTests
 {
     [Fact]
+    public async Task The_handshake_query_outlives_its_request_and_the_next_ones_on_the_connection()
+    {
+        var handler = new RecordingHandler(echo: false);
+        await using var host = await EioTestUtil.StartAsync(handler);
+        using var http = EioTestUtil.NewHttpClient();
+        using var open = await http.GetAsync(EioTestUtil.PollingUri(host, extraQuery: "room=blue")).WithTimeout();
+        var sid = EioTestUtil.ParseOpen(Assert.Single(EioTestUtil.SplitPayload(await open.Content.ReadAsStringAsync()))).GetProperty("sid").GetString()!;
+
+        // Same client, same pooled connection: the server recycles the request objects between these requests.
+        for (var i = 0; i < 3; i++)
+        {
+            using var post = await http.PostAsync(EioTestUtil.PollingUri(host, sid, "room=red"), EioTestUtil.Text("4x")).WithTimeout();
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        }
+
+        var session = handler.Sessions[sid];
+        Assert.Equal("blue", session.Handshake.Query["room"].ToString());
+        Assert.Equal("4", session.Handshake.Query["eio"].ToString());
+        Assert.Equal("/engine.io/?EIO=4&transport=polling&room=blue", session.Handshake.Url);
+    }
+
+    [Fact]
+    public async Task WebSocket_handshake_headers_are_copied_when_first_read_and_outlive_the_connection()
+    {
+        var handler = new RecordingHandler(echo: false);
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var client = await RawWebSocketClient.ConnectAsync(EioTestUtil.WebSocketUri(host), headers: new Dictionary<string, string> { ["X-Room"] = "blue" });
+        var session = await handler.WaitConnectedAsync();
+        Assert.False(session.Handshake.HasHeaderCopy);
+
+        Assert.Equal("blue", session.Handshake.Headers["x-room"].ToString());
+        Assert.True(session.Handshake.HasHeaderCopy);
+
+        client.Socket.Abort();
+        client.Dispose();
+        await handler.WaitClosedAsync(session.Id);
+        Assert.Equal("blue", session.Handshake.Headers["X-Room"].ToString());
+    }
+
+    [Fact]
+    public async Task WebSocket_handshake_headers_never_read_while_connected_are_kept_when_it_ends()
+    {
+        var handler = new RecordingHandler(echo: false);
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        var session = await handler.WaitConnectedAsync();
+        Assert.False(session.Handshake.HasHeaderCopy);
+
+        await client.SendTextAsync("1");
+        await handler.WaitClosedAsync(session.Id);
+        Assert.True((await client.ReceiveAsync()).IsClose);
+        client.Dispose();
+
+        // The request ends after the close, and the copy is made then: nobody read the headers meanwhile.
+        Assert.True(SpinWait.SpinUntil(() => session.Handshake.HasHeaderCopy, EioTestUtil.Timeout));
+        Assert.Equal("13", session.Handshake.Headers["Sec-WebSocket-Version"].ToString());
+    }
+
+    [Fact]
     public async Task Polling_handshake_returns_the_open_packet()
     {
         var handler = new RecordingHandler();

@@ -94,6 +94,73 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task The_closed_token_is_made_on_demand_and_is_cancelled_by_the_close()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        using var _1 = client;
+        var sid = open.GetProperty("sid").GetString()!;
+        var session = handler.Sessions[sid];
+        Assert.False(session.HasClosedToken);
+
+        var closed = session.Closed;
+        Assert.True(session.HasClosedToken);
+        Assert.False(closed.IsCancellationRequested);
+
+        await client.SendTextAsync("1");
+        await handler.WaitClosedAsync(sid);
+        Assert.True(closed.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task The_closed_token_asked_for_after_the_close_is_already_cancelled()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        using var _1 = client;
+        var sid = open.GetProperty("sid").GetString()!;
+
+        await client.SendTextAsync("1");
+        await handler.WaitClosedAsync(sid);
+        Assert.True(handler.Sessions[sid].Closed.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_client_that_never_answers_the_close_frame_is_cut_off()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        var uri = EioTestUtil.WebSocketUri(host);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        var upgrade = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(upgrade));
+        var session = await handler.WaitConnectedAsync();
+
+        session.Close();
+
+        // Read all the server sends (the upgrade response, the open packet, the close frame) and never answer: the
+        // server gives up on the close handshake and ends the connection.
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // A reset ends it too.
+        }
+        Assert.False(timeout.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Dropped_connection_closes_the_session()
     {
         var handler = new RecordingHandler();

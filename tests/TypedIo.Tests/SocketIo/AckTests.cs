@@ -47,6 +47,23 @@ public sealed class AckTests
     }
 
     [Fact]
+    public async Task The_table_of_pending_acks_is_created_by_the_first_emit_with_ack()
+    {
+        var (host, client, socket) = await StartAsync();
+        await using (host)
+        using (client)
+        {
+            Assert.False(socket.HasAckTable);
+
+            var pending = socket.EmitWithAckAsync("q", []);
+            Assert.True(socket.HasAckTable);
+            Assert.Equal("""420["q"]""", await client.ReceiveAsync());
+            await client.SendAsync("""430["a"]""");
+            Assert.Equal("a", (await pending.Within())[0].GetString());
+        }
+    }
+
+    [Fact]
     public async Task An_ack_in_a_namespace_names_the_namespace()
     {
         var (host, client, _) = await StartAsync(s => s.On("x", e => e.Ack("done")), "/chat");

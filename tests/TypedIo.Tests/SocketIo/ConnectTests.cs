@@ -133,6 +133,23 @@ public sealed partial class ConnectTests
     }
 
     [Fact]
+    public async Task The_anonymous_user_of_an_unauthenticated_handshake_is_made_when_first_read()
+    {
+        var connected = SioTest.Signal<Socket>();
+        await using var host = await SioTest.StartAsync(io => io.Of("/").OnConnection(connected.SetResult));
+        using var client = await SioClient.ConnectAsync(host);
+        await client.JoinAsync();
+        var socket = await connected.Task.Within();
+        Assert.False(socket.Connection.Handshake.HasUser);
+
+        var user = socket.User;
+        Assert.True(socket.Connection.Handshake.HasUser);
+        Assert.False(user.Identity?.IsAuthenticated);
+        Assert.Same(user, socket.Handshake.User);
+        Assert.Same(user, socket.User);
+    }
+
+    [Fact]
     public async Task Handshake_is_not_cross_domain_without_an_origin()
     {
         var connected = SioTest.Signal<Socket>();

@@ -108,7 +108,7 @@ internal static class PollingTransport
             if (frames.Count > 0)
             {
                 // The last packets of a graceful close go out together with the close packet.
-                return session.State == EngineIoSession.SessionState.Closing && outbound.Completion.IsCompleted
+                return session.State == EngineIoSession.SessionState.Closing && outbound.IsCompleted
                     ? EngineFrame.CloseFrame
                     : null;
             }

@@ -17,8 +17,11 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
     private readonly EngineIoSession _session;
     private readonly WebSocket _socket;
-    private readonly CancellationTokenSource _readStop = new();
-    private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _reading;
+    private static readonly TaskCompletionSource Written = CompletedSource();
+
+    // The reader's wait for the drain to finish the close: made when reading stops (Written once the drain has finished).
+    private TaskCompletionSource? _written;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
 
@@ -53,12 +56,21 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         catch
         {
             session.Abort(EngineIoCloseReasons.TransportError);
+            session.Handshake.Detach();
             throw;
         }
-        using (socket)
+        try
         {
-            await session.ConnectAsync().ConfigureAwait(false);
-            await new WebSocketTransport(session, socket).RunAsync().ConfigureAwait(false);
+            using (socket)
+            {
+                await session.ConnectAsync().ConfigureAwait(false);
+                await new WebSocketTransport(session, socket).RunAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // The handshake reads the request's headers while the request lasts; it ends with this method.
+            session.Handshake.Detach();
         }
     }
 
@@ -128,11 +140,45 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         return result.EndOfMessage ? (result.Count, result.MessageType) : (0, WebSocketMessageType.Close);
     }
 
+    /// <summary>
+    /// Reads until the session or the socket closes, then waits for the drain to finish the close. The wait for the next
+    /// message holds no buffer and no cancellation registration, so an idle connection costs little memory.
+    /// </summary>
     private async Task RunAsync()
     {
+        _reading = true;
         _session.SetDrainer(this);
-        await ReadLoopAsync().ConfigureAwait(false);
-        await _written.Task.ConfigureAwait(false);
+        try
+        {
+            while (_session.State != EngineIoSession.SessionState.Closed)
+            {
+                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                if (peek.MessageType == WebSocketMessageType.Close)
+                {
+                    _session.Abort(EngineIoCloseReasons.TransportClose);
+                    break;
+                }
+                if (!await ReadMessageAsync(peek).ConfigureAwait(false))
+                    break;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The close handshake timed out and the socket was aborted.
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
+        {
+            EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
+            _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
+        }
+        finally
+        {
+            _reading = false;
+            _session.Abort(EngineIoCloseReasons.TransportClose);
+        }
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _written, written, null) is null)
+            await written.Task.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -142,72 +188,46 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             _ = DrainAsync();
     }
 
-    private async Task ReadLoopAsync()
+    /// <summary>Reads the rest of the message <paramref name="peek"/> announced and hands it to the session; false to stop reading.</summary>
+    private async ValueTask<bool> ReadMessageAsync(ValueWebSocketReceiveResult peek)
     {
         var maxSize = _session.Server.Options.MaxHttpBufferSize;
-        var token = _readStop.Token;
+        var buffer = ArrayPool<byte>.Shared.Rent(peek.EndOfMessage ? 1 : 4096);
         try
         {
-            while (_session.State != EngineIoSession.SessionState.Closed)
+            var count = 0;
+            var type = peek.MessageType;
+            var endOfMessage = peek.EndOfMessage;
+            while (!endOfMessage)
             {
-                // Wait for data without holding a buffer, so idle connections cost little memory.
-                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
-                if (peek.MessageType == WebSocketMessageType.Close)
+                if (count == buffer.Length)
+                    buffer = Grow(buffer, Math.Min((long)buffer.Length * 2, maxSize + 1L));
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
                 {
                     _session.Abort(EngineIoCloseReasons.TransportClose);
-                    return;
+                    return false;
                 }
-
-                var buffer = ArrayPool<byte>.Shared.Rent(peek.EndOfMessage ? 1 : 4096);
-                try
+                count += result.Count;
+                endOfMessage = result.EndOfMessage;
+                if (count > maxSize)
                 {
-                    var count = 0;
-                    var type = peek.MessageType;
-                    var endOfMessage = peek.EndOfMessage;
-                    while (!endOfMessage)
-                    {
-                        if (count == buffer.Length)
-                            buffer = Grow(buffer, Math.Min((long)buffer.Length * 2, maxSize + 1L));
-                        var result = await _socket.ReceiveAsync(buffer.AsMemory(count), token).ConfigureAwait(false);
-                        if (result.MessageType == WebSocketMessageType.Close)
-                        {
-                            _session.Abort(EngineIoCloseReasons.TransportClose);
-                            return;
-                        }
-                        count += result.Count;
-                        endOfMessage = result.EndOfMessage;
-                        if (count > maxSize)
-                        {
-                            EngineIoLog.PayloadTooLarge(_session.Server.Logger, _session.Id, maxSize);
-                            _session.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.TooLarge);
-                            // The writer loop sends the close frame: closing here too would race it.
-                            _closeStatus = WebSocketCloseStatus.MessageTooBig;
-                            _session.Abort(EngineIoCloseReasons.TransportError);
-                            return;
-                        }
-                    }
-
-                    // While a graceful close drains, the client's packets are ignored but reading goes on.
-                    await _session.ReceiveAsync(buffer.AsMemory(0, count), type == WebSocketMessageType.Binary).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    EngineIoLog.PayloadTooLarge(_session.Server.Logger, _session.Id, maxSize);
+                    _session.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.TooLarge);
+                    // The writer loop sends the close frame: closing here too would race it.
+                    _closeStatus = WebSocketCloseStatus.MessageTooBig;
+                    _session.Abort(EngineIoCloseReasons.TransportError);
+                    return false;
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The writer gave up waiting for the client's close frame.
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
-        {
-            EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
-            _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
+
+            // While a graceful close drains, the client's packets are ignored but reading goes on.
+            await _session.ReceiveAsync(buffer.AsMemory(0, count), type == WebSocketMessageType.Binary).ConfigureAwait(false);
+            return true;
         }
         finally
         {
-            _session.Abort(EngineIoCloseReasons.TransportClose);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -238,13 +258,13 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                     _session.Server.Metrics.BytesSent(EngineIoTransports.WebSocket, frame.Bytes.Length);
                 }
 
-                if (_session.State == EngineIoSession.SessionState.Closed || outbound.Completion.IsCompleted)
+                if (_session.State == EngineIoSession.SessionState.Closed || outbound.IsCompleted)
                     break;
 
                 Volatile.Write(ref _draining, 0);
                 // A frame queued (or the queue completed) after the last read found the drain still running and left
                 // it to this one: look again, and go on if no other drain has started meanwhile.
-                if ((outbound.Count == 0 && !outbound.Completion.IsCompleted && _session.State != EngineIoSession.SessionState.Closed)
+                if ((outbound.Count == 0 && !outbound.IsCompleted && _session.State != EngineIoSession.SessionState.Closed)
                     || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
                     return;
             }
@@ -257,7 +277,14 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             _session.Abort(EngineIoCloseReasons.TransportError);
         }
         await CloseQuietlyAsync(_closeStatus).ConfigureAwait(false);
-        _written.TrySetResult();
+        Interlocked.Exchange(ref _written, Written)?.TrySetResult();
+    }
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
     }
 
     /// <summary>Starts the close handshake and stops reading if the client does not finish it in time.</summary>
@@ -277,7 +304,18 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         }
         finally
         {
-            _readStop.CancelAfter(CloseHandshakeTimeout);
+            _ = AbortIfStillReadingAsync();
         }
+    }
+
+    /// <summary>
+    /// Stops the read loop if the client has not finished the close handshake in time (what cancelling the receive
+    /// would do, without a cancellation source held by every connection for its whole life).
+    /// </summary>
+    private async Task AbortIfStillReadingAsync()
+    {
+        await Task.Delay(CloseHandshakeTimeout).ConfigureAwait(false);
+        if (_reading)
+            _socket.Abort();
     }
 }

@@ -8,7 +8,11 @@ namespace TypedIo.SocketIo;
 /// </summary>
 internal sealed class PendingAcks(Socket socket)
 {
-    private readonly ConcurrentDictionary<long, PendingAck> _pending = new();
+    // Created by the first emit with ack: most sockets never wait for one.
+    private ConcurrentDictionary<long, PendingAck>? _pending;
+
+    /// <summary>Whether the table has been created (for tests).</summary>
+    internal bool HasTable => Volatile.Read(ref _pending) is not null;
 
     /// <summary>Waits for the answer to the emit that carried <paramref name="id"/>.</summary>
     public Task<SocketArgs> Register(long id, string eventName, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
@@ -26,26 +30,29 @@ internal sealed class PendingAcks(Socket socket)
     /// </summary>
     public bool TryAdd(long id, PendingAck entry)
     {
-        _pending[id] = entry;
+        var pending = LazyInitializer.EnsureInitialized(ref _pending, static () => new ConcurrentDictionary<long, PendingAck>());
+        pending[id] = entry;
         if (socket.Connected)
             return true;
         // The socket closed meanwhile: whoever removes the entry first settles it, so it is never left behind.
-        return !_pending.TryRemove(new KeyValuePair<long, PendingAck>(id, entry));
+        return !pending.TryRemove(new KeyValuePair<long, PendingAck>(id, entry));
     }
 
     public void Complete(long id, SocketArgs args)
     {
-        if (_pending.TryRemove(id, out var pending))
+        if (Volatile.Read(ref _pending) is { } table && table.TryRemove(id, out var pending))
             pending.Answer(socket, args);
     }
 
-    public void Remove(long id) => _pending.TryRemove(id, out _);
+    public void Remove(long id) => Volatile.Read(ref _pending)?.TryRemove(id, out _);
 
     public void AbandonAll(string reason)
     {
-        foreach (var id in _pending.Keys)
+        if (Volatile.Read(ref _pending) is not { } table)
+            return;
+        foreach (var id in table.Keys)
         {
-            if (_pending.TryRemove(id, out var pending))
+            if (table.TryRemove(id, out var pending))
                 pending.Abandon(socket, reason);
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace TypedIo.SocketIo;
 
 /// <summary>
@@ -9,8 +11,9 @@ namespace TypedIo.SocketIo;
 public class InMemoryAdapter : SocketAdapter
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _socketRooms = new(StringComparer.Ordinal);
+    // Both maps hold MemberSets: a socket's own room has one member and most sockets are in that room only.
+    private readonly Dictionary<string, object?> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object?> _socketRooms = new(StringComparer.Ordinal);
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
     public InMemoryAdapter(Namespace nsp)
@@ -24,20 +27,15 @@ public class InMemoryAdapter : SocketAdapter
         List<(string Room, bool Created)>? changes = null;
         lock (_gate)
         {
-            if (!_socketRooms.TryGetValue(id, out var own))
-                _socketRooms[id] = own = new HashSet<string>(StringComparer.Ordinal);
+            // Only _rooms changes while this reference into _socketRooms is held.
+            ref var own = ref CollectionsMarshal.GetValueRefOrAddDefault(_socketRooms, id, out _);
             foreach (var room in rooms)
             {
-                if (!own.Add(room))
+                if (!MemberSet.Add(ref own, room))
                     continue;
-                var created = false;
-                if (!_rooms.TryGetValue(room, out var members))
-                {
-                    _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
-                    created = true;
-                }
-                members.Add(id);
-                (changes ??= []).Add((room, created));
+                ref var members = ref CollectionsMarshal.GetValueRefOrAddDefault(_rooms, room, out var existed);
+                MemberSet.Add(ref members, id);
+                (changes ??= []).Add((room, !existed));
             }
         }
         if (changes is null)
@@ -56,16 +54,10 @@ public class InMemoryAdapter : SocketAdapter
         bool left, deleted = false;
         lock (_gate)
         {
-            left = _socketRooms.TryGetValue(id, out var own) && own.Remove(room);
-            if (left && _rooms.TryGetValue(room, out var members))
-            {
-                members.Remove(id);
-                if (members.Count == 0)
-                {
-                    _rooms.Remove(room);
-                    deleted = true;
-                }
-            }
+            ref var own = ref CollectionsMarshal.GetValueRefOrNullRef(_socketRooms, id);
+            left = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref own) && MemberSet.Remove(ref own, room);
+            if (left)
+                deleted = RemoveMember(room, id);
         }
         // Node's order: leave-room, then delete-room when it was the last member.
         if (left)
@@ -82,20 +74,8 @@ public class InMemoryAdapter : SocketAdapter
         {
             if (!_socketRooms.Remove(id, out var own))
                 return;
-            foreach (var room in own)
-            {
-                var deleted = false;
-                if (_rooms.TryGetValue(room, out var members))
-                {
-                    members.Remove(id);
-                    if (members.Count == 0)
-                    {
-                        _rooms.Remove(room);
-                        deleted = true;
-                    }
-                }
-                changes.Add((room, deleted));
-            }
+            foreach (var room in MemberSet.ToArray(own))
+                changes.Add((room, RemoveMember(room, id)));
         }
         foreach (var (room, deleted) in changes)
         {
@@ -105,11 +85,30 @@ public class InMemoryAdapter : SocketAdapter
         }
     }
 
+    /// <summary>Takes <paramref name="id"/> out of <paramref name="room"/>; true when that deleted the room. Under the lock.</summary>
+    private bool RemoveMember(string room, string id)
+    {
+        ref var members = ref CollectionsMarshal.GetValueRefOrNullRef(_rooms, room);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref members))
+            return false;
+        MemberSet.Remove(ref members, id);
+        if (members is not null)
+            return false;
+        _rooms.Remove(room);
+        return true;
+    }
+
     /// <inheritdoc />
     public override IReadOnlySet<string> SocketRooms(string id)
     {
         lock (_gate)
-            return _socketRooms.TryGetValue(id, out var own) ? new HashSet<string>(own, StringComparer.Ordinal) : new HashSet<string>();
+        {
+            if (!_socketRooms.TryGetValue(id, out var own))
+                return new HashSet<string>();
+            var copy = new HashSet<string>(StringComparer.Ordinal);
+            MemberSet.AddTo(own, copy);
+            return copy;
+        }
     }
 
     /// <inheritdoc />
@@ -127,7 +126,7 @@ public class InMemoryAdapter : SocketAdapter
             foreach (var room in rooms)
             {
                 if (_rooms.TryGetValue(room, out var members))
-                    result.UnionWith(members);
+                    MemberSet.AddTo(members, result);
             }
         }
         return result;
@@ -190,9 +189,9 @@ public class InMemoryAdapter : SocketAdapter
         {
             if (!_rooms.TryGetValue(name!, out var room))
                 return 0;
-            count = room.Count;
+            count = MemberSet.Count(room);
             members = System.Buffers.ArrayPool<string>.Shared.Rent(count);
-            room.CopyTo(members);
+            MemberSet.CopyTo(room, members);
         }
         try
         {
