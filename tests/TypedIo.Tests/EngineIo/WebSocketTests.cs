@@ -7,6 +7,15 @@ namespace TypedIo.Tests.EngineIo;
 
 public sealed class WebSocketTests
 {
+    /// <summary>A WebSocket session on a fresh server (the caller disposes the client and the host).</summary>
+    private static async Task<(RecordingHandler Handler, TestHost Host, RawWebSocketClient Client, string Sid)> OpenSessionAsync()
+    {
+        var handler = new RecordingHandler();
+        var host = await EioTestUtil.StartAsync(handler);
+        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        return (handler, host, client, open.GetProperty("sid").GetString()!);
+    }
+
     [Fact]
     public async Task Text_messages_travel_both_ways_in_order()
     {
@@ -65,11 +74,9 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Client_close_packet_closes_the_session_and_the_socket()
     {
-        var handler = new RecordingHandler();
-        await using var host = await EioTestUtil.StartAsync(handler);
-        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        var (handler, host, client, sid) = await OpenSessionAsync();
+        await using var _0 = host;
         using var _1 = client;
-        var sid = open.GetProperty("sid").GetString()!;
 
         await client.SendTextAsync("1");
 
@@ -80,11 +87,9 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Client_close_frame_closes_the_session_with_transport_close()
     {
-        var handler = new RecordingHandler();
-        await using var host = await EioTestUtil.StartAsync(handler);
-        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        var (handler, host, client, sid) = await OpenSessionAsync();
+        await using var _0 = host;
         using var _1 = client;
-        var sid = open.GetProperty("sid").GetString()!;
 
         using var cts = new CancellationTokenSource(EioTestUtil.Timeout);
         await client.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
@@ -96,11 +101,9 @@ public sealed class WebSocketTests
     [Fact]
     public async Task The_closed_token_is_made_on_demand_and_is_cancelled_by_the_close()
     {
-        var handler = new RecordingHandler();
-        await using var host = await EioTestUtil.StartAsync(handler);
-        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        var (handler, host, client, sid) = await OpenSessionAsync();
+        await using var _0 = host;
         using var _1 = client;
-        var sid = open.GetProperty("sid").GetString()!;
         var session = handler.Sessions[sid];
         Assert.False(session.HasClosedToken);
 
@@ -116,11 +119,9 @@ public sealed class WebSocketTests
     [Fact]
     public async Task The_closed_token_asked_for_after_the_close_is_already_cancelled()
     {
-        var handler = new RecordingHandler();
-        await using var host = await EioTestUtil.StartAsync(handler);
-        var (client, open) = await RawWebSocketClient.HandshakeAsync(host);
+        var (handler, host, client, sid) = await OpenSessionAsync();
+        await using var _0 = host;
         using var _1 = client;
-        var sid = open.GetProperty("sid").GetString()!;
 
         await client.SendTextAsync("1");
         await handler.WaitClosedAsync(sid);
