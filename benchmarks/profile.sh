@@ -4,6 +4,7 @@
 #     bytes, thread-pool work items, lock contentions and GCs per message;
 #  2. a thread-time sampling trace (dotnet-trace, if installed: `dotnet tool install -g dotnet-trace`), top methods;
 #  3. with ALLOCS=1: the types allocated during the measured window, sampled from GCAllocationTick (allocations.txt);
+#     with EXCEPTIONS=1: first-chance exceptions by type and throwing method (exceptions.txt);
 #  4. with PERF=1 and Linux perf: a CPU profile (kernel included) with JIT symbols (perf map, W^X off for this run).
 #
 #   benchmarks/profile.sh [typedio|raw] [scenario:clients] [seconds]      e.g. benchmarks/profile.sh typedio echo:100 8
@@ -37,6 +38,8 @@ PERF_ENV=()
 if [[ "${PERF:-0}" == "1" ]]; then PERF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
 # ALLOCS=1: sample GCAllocationTick events by type during the measured window (allocations.txt).
 if [[ "${ALLOCS:-0}" == "1" ]]; then PERF_ENV+=(TYPEDIO_ALLOCATIONS_FILE="$OUT/allocations.txt" TYPEDIO_ALLOCATIONS_FROM_S=$(( WARMUP + 2 ))); fi
+# EXCEPTIONS=1: count first-chance exceptions by type and throwing method (exceptions.txt).
+if [[ "${EXCEPTIONS:-0}" == "1" ]]; then PERF_ENV+=(TYPEDIO_EXCEPTIONS_FILE="$OUT/exceptions.txt"); fi
 env "${PERF_ENV[@]}" DOTNET_STARTUP_HOOKS="$BIN/CounterHook/release/TypedIo.Benchmarks.CounterHook.dll" TYPEDIO_COUNTERS_FILE="$OUT/counters.tsv" \
   "${PIN_SERVER[@]}" dotnet "$DLL" --port 3110 > "$OUT/server.log" 2>&1 &
 PID=$!

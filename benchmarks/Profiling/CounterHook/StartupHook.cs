@@ -15,9 +15,33 @@ internal static class StartupHook
         var path = Environment.GetEnvironmentVariable("TYPEDIO_COUNTERS_FILE");
         if (!string.IsNullOrEmpty(path))
             new Thread(() => Sample(path)) { IsBackground = true, Name = "counter-hook" }.Start();
+        var exceptions = Environment.GetEnvironmentVariable("TYPEDIO_EXCEPTIONS_FILE");
+        if (!string.IsNullOrEmpty(exceptions))
+            CountExceptions(exceptions);
         var allocations = Environment.GetEnvironmentVariable("TYPEDIO_ALLOCATIONS_FILE");
         if (!string.IsNullOrEmpty(allocations))
             new Thread(() => SampleAllocations(allocations)) { IsBackground = true, Name = "allocation-hook" }.Start();
+    }
+
+    // First-chance exceptions by type and top frame, rewritten each second: exceptions on a hot path cost far more
+    // CPU than their allocations show.
+    private static void CountExceptions(string path)
+    {
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
+        {
+            var frame = new StackTrace(e.Exception, false).GetFrame(0)?.GetMethod();
+            counts.AddOrUpdate($"{e.Exception.GetType().Name} at {frame?.DeclaringType?.Name}.{frame?.Name}: {e.Exception.Message}", 1, (_, n) => n + 1);
+        };
+        new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(1000);
+                File.WriteAllLines(path, counts.OrderByDescending(pair => pair.Value).Take(40)
+                    .Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Value,10:N0}  {pair.Key}")));
+            }
+        }) { IsBackground = true, Name = "exception-hook" }.Start();
     }
 
     // TYPEDIO_ALLOCATIONS_FROM_S (default 5): seconds after start-up before sampling, so start-up and JIT tiering
