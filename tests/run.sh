@@ -19,6 +19,9 @@ echo "== npm packages (tests/js, from the committed lockfile)"
 echo "== chromium (for the browser tests)"
 bash tests/ensure-chromium.sh || die "Debian's chromium package is needed for the browser tests: run as root, or install it (apt-get install chromium)"
 
+echo "== redis-server (for the cluster tests)"
+bash tests/ensure-redis.sh || die "the cluster tests need Debian's redis-server: run as root, or install it (apt-get install redis-server)"
+
 echo "== native toolchain (for the Native AOT sample)"
 bash tests/ensure-native-toolchain.sh || die "Native AOT publishing needs clang (or gcc) and zlib1g-dev: run as root, or install them (apt-get install clang zlib1g-dev)"
 

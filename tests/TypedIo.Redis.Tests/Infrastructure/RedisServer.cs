@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using TypedIo.Tests.Infrastructure;
+
+namespace TypedIo.Redis.Tests.Infrastructure;
+
+/// <summary>
+/// A private <c>redis-server</c> (Debian's package; <c>tests/ensure-redis.sh</c> installs it) on a free loopback port,
+/// with no persistence, killed on dispose. <see cref="RestartAsync"/> stops it and starts it again on the same port,
+/// for the fault tests.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    /// <summary>How long redis-server may take to accept connections.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly StringBuilder _output = new();
+    private readonly object _gate = new();
+    private Process? _process;
+
+    private RedisServer(int port)
+    {
+        Port = port;
+    }
+
+    /// <summary>The port redis-server listens on (127.0.0.1).</summary>
+    public int Port { get; }
+
+    /// <summary><c>127.0.0.1:PORT</c>, as the fixture's <c>--redis</c> and StackExchange.Redis take it.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>Everything redis-server printed, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+                return _output.ToString();
+        }
+    }
+
+    /// <summary>Starts redis-server on a free port and waits until it accepts connections.</summary>
+    public static async Task<RedisServer> StartAsync()
+    {
+        var server = new RedisServer(FreePort());
+        await server.LaunchAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server (as a crash would: no save, no goodbye to clients).</summary>
+    public async Task StopAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+            return;
+        ChildProcess.KillTree(process);
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+
+    /// <summary>Kills the server and starts it again on the same port, empty.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await LaunchAsync();
+    }
+
+    private async Task LaunchAsync()
+    {
+        var info = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no" })
+            info.ArgumentList.Add(arg);
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("redis-server is not installed: run tests/ensure-redis.sh (as root it installs Debian's redis-server package)", ex);
+        }
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = process;
+        _ = ChildProcess.ReadLines(process.StandardOutput, line =>
+        {
+            Append(line);
+            if (line.Contains("Ready to accept connections", StringComparison.Ordinal))
+                ready.TrySetResult();
+        }, "redis stdout");
+        _ = ChildProcess.ReadLines(process.StandardError, Append, "redis stderr");
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(ready.Task, exited).WaitAsync(StartTimeout).ConfigureAwait(false);
+        if (first == exited)
+            throw new InvalidOperationException($"redis-server exited with {process.ExitCode}:\n{Output}");
+    }
+
+    private void Append(string line)
+    {
+        lock (_gate)
+            _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
