@@ -242,6 +242,8 @@ await step("switching rooms: the room list and the members follow", async () => 
 });
 
 await step("connection state: reconnecting while offline, then connected and back in the room", async () => {
+  // socket.io-client drops the connection on the browser's "offline" event (it does not listen for it on a
+  // "localhost" page, so give the script a 127.0.0.1 URL); it reconnects on its own once back online.
   const context = bob.context();
   offline.add(bob);
   await context.setOffline(true);
