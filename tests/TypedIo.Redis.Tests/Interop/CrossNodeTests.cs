@@ -175,4 +175,5 @@ public abstract class CrossNodeTests(TwoNodeCluster cluster, ClusterNode origin)
 }
 
 /// <summary>Two Node nodes: the baseline.</summary>
-public sealed class NodeToNodeTests(NodeOnlyCluster cluster) : CrossNodeTests(cluster, cluster.First), IClassFixture<NodeOnlyCluster>;
+[Collection(NodeOnlyClusterCollection.Name)]
+public sealed class NodeToNodeTests(NodeOnlyCluster cluster) : CrossNodeTests(cluster, cluster.First);

@@ -68,3 +68,11 @@ public sealed class MixedCluster() : TwoNodeCluster(NodeKind.TypedIo, NodeKind.N
 
 /// <summary>Two TypedIo nodes.</summary>
 public sealed class TypedIoOnlyCluster() : TwoNodeCluster(NodeKind.TypedIo, NodeKind.TypedIo);
+
+/// <summary>One Node-only cluster shared by the tests that use it (they run one after the other: cluster-wide checks).</summary>
+[CollectionDefinition(Name)]
+public sealed class NodeOnlyClusterCollection : ICollectionFixture<NodeOnlyCluster>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "node-only cluster";
+}
