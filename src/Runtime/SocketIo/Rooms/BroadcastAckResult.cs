@@ -20,7 +20,8 @@ public sealed class BroadcastAckResult
 
     /// <summary>
     /// The ids of the targeted sockets that did not answer in time, those that disconnected before answering included.
-    /// Empty when every socket answered.
+    /// Empty when every socket answered. A socket of another node that reported only how many sockets it sent to (Node's
+    /// Redis adapters) is listed as an empty id, so the count is always right.
     /// </summary>
     public IReadOnlyList<string> TimedOut { get; }
 }

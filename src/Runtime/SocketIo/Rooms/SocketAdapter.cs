@@ -54,7 +54,7 @@ public abstract class SocketAdapter
 
     /// <summary>
     /// How many server nodes share this namespace (socket.io-adapter's <c>serverCount</c>): 1 for a single node. A
-    /// broadcast with ack waits for that many <see cref="IBroadcastAckReceiver.OnSent"/> reports.
+    /// broadcast with ack waits for that many <see cref="IBroadcastAckReceiver.OnSent(IReadOnlyCollection{string})"/> reports.
     /// </summary>
     public virtual ValueTask<int> ServerCountAsync() => ValueTask.FromResult(1);
 
@@ -63,7 +63,7 @@ public abstract class SocketAdapter
     /// <paramref name="options"/> select, and reports to <paramref name="receiver"/> whom it was sent to and each
     /// answer (socket.io-adapter's <c>broadcastWithAck</c>). This implementation serves the sockets of this node: it
     /// registers the id in each one's ack table, queues the same bytes to each, then calls
-    /// <see cref="IBroadcastAckReceiver.OnSent"/> once. A multi-node adapter calls it for its own sockets, forwards
+    /// <see cref="IBroadcastAckReceiver.OnSent(IReadOnlyCollection{string})"/> once. A multi-node adapter calls it for its own sockets, forwards
     /// the packet to the other nodes, and relays their reports.
     /// </summary>
     public virtual ValueTask BroadcastWithAckAsync(EncodedPacket packet, long ackId, BroadcastOptions options, IBroadcastAckReceiver receiver)
@@ -197,6 +197,14 @@ public abstract class SocketAdapter
                 result.Add(socket);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The namespace is gone (an empty dynamic child that was cleaned up): release what the adapter holds, such as
+    /// subscriptions (Node's <c>adapter.close()</c>). Nothing to release in memory.
+    /// </summary>
+    public virtual void Close()
+    {
     }
 
     /// <summary>Raises <see cref="RoomCreated"/>.</summary>
