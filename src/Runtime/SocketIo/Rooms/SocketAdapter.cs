@@ -49,6 +49,15 @@ public abstract class SocketAdapter
     /// <summary>The ids of the sockets in any of <paramref name="rooms"/> (all sockets when empty).</summary>
     public abstract IReadOnlySet<string> Sockets(IReadOnlySet<string> rooms);
 
+    /// <summary>The rooms of this node that have members (a snapshot), sockets' own id rooms included.</summary>
+    public abstract IReadOnlySet<string> RoomNames();
+
+    /// <summary>
+    /// Every room of the namespace (socket.io's Redis adapter's <c>allRooms()</c>). This implementation returns this
+    /// node's; a multi-node adapter adds those of the other nodes.
+    /// </summary>
+    public virtual Task<IReadOnlySet<string>> AllRoomsAsync() => Task.FromResult(RoomNames());
+
     /// <summary>Sends <paramref name="packet"/> to the sockets <paramref name="options"/> select.</summary>
     public abstract ValueTask BroadcastAsync(EncodedPacket packet, BroadcastOptions options);
 
