@@ -177,3 +177,15 @@ public abstract class CrossNodeTests(TwoNodeCluster cluster, ClusterNode origin)
 /// <summary>Two Node nodes: the baseline.</summary>
 [Collection(NodeOnlyClusterCollection.Name)]
 public sealed class NodeToNodeTests(NodeOnlyCluster cluster) : CrossNodeTests(cluster, cluster.First);
+
+/// <summary>Operations started on a TypedIo node, observed on a Node node.</summary>
+[Collection(MixedClusterCollection.Name)]
+public sealed class TypedIoToNodeTests(MixedCluster cluster) : CrossNodeTests(cluster, cluster.Of(NodeKind.TypedIo));
+
+/// <summary>Operations started on a Node node, observed on a TypedIo node.</summary>
+[Collection(MixedClusterCollection.Name)]
+public sealed class NodeToTypedIoTests(MixedCluster cluster) : CrossNodeTests(cluster, cluster.Of(NodeKind.Node));
+
+/// <summary>Two TypedIo nodes.</summary>
+[Collection(TypedIoOnlyClusterCollection.Name)]
+public sealed class TypedIoToTypedIoTests(TypedIoOnlyCluster cluster) : CrossNodeTests(cluster, cluster.First);

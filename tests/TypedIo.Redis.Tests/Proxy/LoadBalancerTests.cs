@@ -100,8 +100,8 @@ public abstract class LoadBalancerTests(ProxiedCluster cluster)
     }
 }
 
-/// <summary>Two Node nodes behind the proxies (the recipe's baseline, until TypedIo nodes take --redis).</summary>
-public sealed class NodeProxiedCluster() : ProxiedCluster(NodeKind.Node);
+/// <summary>Two TypedIo nodes behind the proxies.</summary>
+public sealed class TypedIoProxiedCluster() : ProxiedCluster(NodeKind.TypedIo);
 
-/// <summary>Two Node nodes behind YARP.</summary>
-public sealed class NodeBehindProxyTests(NodeProxiedCluster cluster) : LoadBalancerTests(cluster), IClassFixture<NodeProxiedCluster>;
+/// <summary>Two TypedIo nodes behind YARP.</summary>
+public sealed class TypedIoBehindProxyTests(TypedIoProxiedCluster cluster) : LoadBalancerTests(cluster), IClassFixture<TypedIoProxiedCluster>;

@@ -76,3 +76,19 @@ public sealed class NodeOnlyClusterCollection : ICollectionFixture<NodeOnlyClust
     /// <summary>The collection's name.</summary>
     public const string Name = "node-only cluster";
 }
+
+/// <summary>One mixed cluster shared by the tests of both directions and the emitter tests (one after the other).</summary>
+[CollectionDefinition(Name)]
+public sealed class MixedClusterCollection : ICollectionFixture<MixedCluster>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "mixed cluster";
+}
+
+/// <summary>One TypedIo-only cluster shared by the tests that use it.</summary>
+[CollectionDefinition(Name)]
+public sealed class TypedIoOnlyClusterCollection : ICollectionFixture<TypedIoOnlyCluster>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "typedio-only cluster";
+}
