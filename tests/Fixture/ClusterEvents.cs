@@ -51,7 +51,7 @@ internal static class ClusterEvents
                 // Each answer as the client's first ack argument (what socket.io's broadcast ack collects), by JSON text.
                 var responses = result.Responses.Select(r => r.Args.Count == 0 ? "null" : r.Args.GetNode(0)?.ToJsonString() ?? "null")
                     .Order(StringComparer.Ordinal).Select(json => JsonNode.Parse(json)).ToArray();
-                e.Ack(new JsonObject { ["timedOut"] = result.TimedOut.Count > 0, ["responses"] = new JsonArray(responses) });
+                e.Ack(new JsonObject { ["timedOut"] = !result.IsComplete, ["responses"] = new JsonArray(responses) });
             });
             socket.On("server-emit", e =>
             {

@@ -169,8 +169,9 @@ internal sealed class BroadcastAckCollector : PendingAck, IBroadcastAckReceiver
     private BroadcastAckResult BuildLocked()
     {
         var responses = _responses.ToArray();
+        var unreported = _expectedNodes < 0 ? 0 : Math.Max(0, _expectedNodes - _reportedNodes);
         if (responses.Length == _recipients.Count + _unnamedRecipients)
-            return new BroadcastAckResult(responses, []);
+            return new BroadcastAckResult(responses, [], unreported);
         var answered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var response in responses)
             answered.Add(response.SocketId);
@@ -183,7 +184,7 @@ internal sealed class BroadcastAckCollector : PendingAck, IBroadcastAckReceiver
         // Sockets of nodes that report a count only: named by the empty id, so the count stays right.
         for (var i = _unnamedResponses; i < _unnamedRecipients; i++)
             timedOut.Add("");
-        return new BroadcastAckResult(responses, timedOut);
+        return new BroadcastAckResult(responses, timedOut, unreported);
     }
 
     private void ForgetAcks()
