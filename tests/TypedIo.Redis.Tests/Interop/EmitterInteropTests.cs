@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using TypedIo.Redis.Tests.Interop.Cluster;
+using TypedIo.SocketIo;
 using TypedIo.Tests.Infrastructure;
 
 namespace TypedIo.Redis.Tests.Interop;
@@ -42,6 +44,70 @@ public abstract class EmitterInteropTests(TwoNodeCluster cluster)
             await emitter.WaitForSuccessAsync();
         });
     }
+
+    [Fact]
+    public async Task TypedIo_emitter_reaches_the_clients_of_both_nodes()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddTypedIo().AddRedisEmitter(o => o.Configuration = cluster.Redis.Endpoint);
+        await using var provider = services.BuildServiceProvider();
+        var io = provider.GetRequiredService<SocketIoServer>();
+        await RunAsync(async _ =>
+        {
+            using var commands = JsonDocument.Parse(Commands);
+            foreach (var command in commands.RootElement.EnumerateArray())
+                await RunAsync(io, command);
+        });
+    }
+
+    /// <summary>One command of <see cref="Commands"/> through TypedIo's emitter.</summary>
+    private static async Task RunAsync(SocketIoServer io, JsonElement command)
+    {
+        var nsp = io.Of(command.TryGetProperty("nsp", out var n) ? n.GetString()! : "/");
+        var target = nsp.All.To(Strings(command, "to"));
+        if (Strings(command, "except") is { Length: > 0 } except)
+            target = target.Except(except);
+        foreach (var flag in Strings(command, "flags"))
+            target = flag == "volatile" ? target.Volatile : target.Compress(false);
+        var args = command.GetProperty("args").EnumerateArray().Select(Revive).ToArray();
+        switch (command.GetProperty("op").GetString())
+        {
+            case "emit":
+                await target.EmitAsync((string)args[0]!, args[1..]);
+                break;
+            case "socketsJoin":
+                target.SocketsJoin((string)args[0]!);
+                break;
+            case "socketsLeave":
+                target.SocketsLeave((string)args[0]!);
+                break;
+            case "disconnectSockets":
+                target.DisconnectSockets((bool)args[0]!);
+                break;
+            case "serverSideEmit":
+                nsp.ServerSideEmit((string)args[0]!, args[1..]);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown op in {command}");
+        }
+    }
+
+    private static string[] Strings(JsonElement command, string name) =>
+        command.TryGetProperty(name, out var value) ? [.. value.EnumerateArray().Select(v => v.GetString()!)] : [];
+
+    /// <summary>A JSON value as the .NET value an application would emit; <c>{"$bin": base64}</c> is a byte array.</summary>
+    private static object? Revive(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object when value.TryGetProperty("$bin", out var bin) => Convert.FromBase64String(bin.GetString()!),
+        JsonValueKind.Object => value.EnumerateObject().ToDictionary(p => p.Name, p => Revive(p.Value)),
+        JsonValueKind.Array => value.EnumerateArray().Select(Revive).ToList(),
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.TryGetInt64(out var l) ? l : value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
 
     /// <summary>Starts the listening clients, lets <paramref name="emit"/> run the commands, and checks what each client got.</summary>
     protected async Task RunAsync(Func<string, Task> emit)
