@@ -63,6 +63,9 @@ public abstract class TwoNodeCluster(NodeKind firstKind, NodeKind secondKind, st
 /// <summary>Two Node nodes: the baseline every other cluster must match.</summary>
 public sealed class NodeOnlyCluster() : TwoNodeCluster(NodeKind.Node, NodeKind.Node);
 
+/// <summary>Two Node nodes with Node's sharded adapter (<c>createShardedAdapter</c>).</summary>
+public sealed class NodeOnlyShardedCluster() : TwoNodeCluster(NodeKind.Node, NodeKind.Node, "sharded");
+
 /// <summary>A TypedIo node and a Node node.</summary>
 public sealed class MixedCluster() : TwoNodeCluster(NodeKind.TypedIo, NodeKind.Node);
 
