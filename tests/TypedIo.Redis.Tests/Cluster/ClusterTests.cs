@@ -66,6 +66,7 @@ public sealed class ClusterTests
 
             // Killed: its subscriptions are gone, the requests need not wait for it.
             await SignalAsync("KILL", cluster.B.ProcessId);
+            await WaitUntilOneNodeIsSubscribedAsync(cluster.Redis);
             await File.WriteAllTextAsync(signal + ".2", "killed");
             await script.WaitForSuccessAsync(ScenarioTimeout);
             var killed = script.EventsNamed("step").Single(e => e.GetProperty("name").GetString() == "killed node");
@@ -76,6 +77,21 @@ public sealed class ClusterTests
         {
             File.Delete(signal + ".1");
             File.Delete(signal + ".2");
+        }
+    }
+
+    /// <summary>Redis forgets a killed node when it sees its connections close: wait for that, not for a clock.</summary>
+    private static async Task WaitUntilOneNodeIsSubscribedAsync(RedisServer redis)
+    {
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var result = (StackExchange.Redis.RedisResult[])(await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io-request#/#"))!;
+            if ((int)result[1] == 1)
+                return;
+            Assert.True(DateTime.UtcNow < deadline, "Redis still counts the killed node after 30 s");
+            await Task.Yield();
         }
     }
 
