@@ -6,7 +6,8 @@
 //
 //   node cluster/cross-node.mjs <origin-url> <target-url> <scenario> [options-json]
 //
-//   scenario  room-emit | broadcast | disconnect-me | fetch-ids | all-rooms | sockets-join-leave | disconnect-room |
+//   scenario  room-emit | broadcast | disconnect-me | fetch-ids | all-rooms | sockets-join-leave | join-then-emit |
+//             disconnect-room |
 //             broadcast-ack | broadcast-ack-timeout | server-emit | ask-nodes | count
 //   options   {"mode": "websocket"|"polling"|"upgrade", "timeoutMs": 30000}
 //
@@ -115,6 +116,17 @@ const scenarios = {
     const originLeft = await until("a1 left", () => roomsOf(a1), (rooms) => !rooms.includes(room));
     const targetLeft = await until("b1 left", () => roomsOf(b1), (rooms) => !rooms.includes(room));
     return { joinAck, leaveAck, targetJoined, originJoined, delivered, originLeft, targetLeft, room, a1: a1.id, b1: b1.id };
+  },
+
+  async "join-then-emit"() {
+    // socketsJoin then at once a broadcast to that room: a node handles what one publisher sent in Redis's order
+    // (Node's adapter does), so the room exists on the other node when the broadcast comes.
+    const room = `fresh-${unique}`;
+    const [a1, b1] = await Promise.all([onOrigin("a1"), onTarget("b1")]);
+    a1.socket.emit("sockets-join", room);
+    a1.socket.emit("room-emit", room, "in-fresh-room", 1);
+    a1.socket.emit("room-emit", b1.id, "marker");
+    return { first: (await b1.first(["in-fresh-room", "marker"])).event };
   },
 
   async "disconnect-room"() {
