@@ -9,6 +9,7 @@ using TypedIo.Benchmarks.LoadGenerator;
 //          clearly more efficient than every one before, i.e. the server had not reached steady code yet)
 //          [--warmup 1.5] [--duration 5] [--payload 64] [--clk-tck 100] [--round 1] [--out results.tsv]
 //          [--source-ips 4] [--broadcast-window 4] [--idle-settle 2] [--connect-parallelism 64]
+//          [--url2 URL --server-pid2 PID]   (the second node of a cluster, for cluster-broadcast; CPU is both nodes')
 //   report results.tsv [--md table.md]
 if (args.Length == 0)
 {
@@ -56,8 +57,10 @@ var settings = new Settings(
     (int)Num("source-ips", 4),
     (int)Num("broadcast-window", 4),
     Num("idle-settle", 2),
-    (int)Num("connect-parallelism", 64));
-if (settings.ServerPid <= 0 || !ProcessStats.Exists(settings.ServerPid))
+    (int)Num("connect-parallelism", 64),
+    options.TryGetValue("url2", out var url2) ? new Uri(url2) : null,
+    (int)Num("server-pid2", 0));
+if (settings.ServerPid <= 0 || !ProcessStats.Exists(settings.ServerPid) || (settings.SecondServerPid > 0 && !ProcessStats.Exists(settings.SecondServerPid)))
 {
     Console.Error.WriteLine("--server-pid must name a running process (its CPU time is read from /proc)");
     return 2;

@@ -11,7 +11,7 @@ internal static class Report
     private const string Raw = "raw";
 
     private static readonly string[] ServerOrder = [TypedIo, Node, Raw];
-    private static readonly string[] ScenarioOrder = ["echo", "ack", "broadcast", "polling", "idle"];
+    private static readonly string[] ScenarioOrder = ["echo", "ack", "broadcast", "cluster-broadcast", "polling", "idle"];
 
     private sealed record Row(string Server, string Scenario, int Clients, int Rounds, double Rate, double Efficiency, double P50, double P99, double P999, double ServerCpu, double ClientCpu, double RssPerConnection, long Errors);
 
@@ -71,6 +71,10 @@ internal static class Report
                 case "echo" or "ack" or "broadcast":
                     Check(sb, $"{key}: msg per server CPU-s ≥ 1.25× Node", row.Efficiency, node?.Efficiency, 1.25, higherIsBetter: true);
                     Check(sb, $"{key}: msg per server CPU-s ≥ 0.95× raw Kestrel", row.Efficiency, raw?.Efficiency, 0.95, higherIsBetter: true);
+                    Check(sb, $"{key}: p99 ≤ Node", row.P99, node?.P99, 1.0, higherIsBetter: false);
+                    break;
+                case "cluster-broadcast":
+                    Check(sb, $"{key}: deliveries per server CPU-s (both nodes) ≥ 1.5× Node", row.Efficiency, node?.Efficiency, 1.5, higherIsBetter: true);
                     Check(sb, $"{key}: p99 ≤ Node", row.P99, node?.P99, 1.0, higherIsBetter: false);
                     break;
                 case "polling":

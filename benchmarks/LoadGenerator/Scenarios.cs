@@ -15,7 +15,14 @@ internal sealed record Settings(
     int SourceAddresses,
     int BroadcastWindow,
     double IdleSettleSeconds,
-    int ConnectParallelism);
+    int ConnectParallelism,
+    Uri? SecondUrl = null,
+    int SecondServerPid = 0)
+{
+    /// <summary>Server CPU time in clock ticks: both nodes' for the two-node scenarios.</summary>
+    public long ServerCpuTicks() =>
+        ProcessStats.CpuTicks(ServerPid) + (SecondServerPid > 0 ? ProcessStats.CpuTicks(SecondServerPid) : 0);
+}
 
 /// <summary>One measured row. Messages: echo/ack/polling round trips, broadcast deliveries, idle connections.</summary>
 internal sealed record Result(
@@ -83,14 +90,14 @@ internal sealed class Window(Settings settings)
     public async Task<(long Messages, double Seconds, double ServerCpu, double ClientCpu)> RunAsync()
     {
         await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds)).ConfigureAwait(false);
-        var cpu0 = ProcessStats.CpuTicks(settings.ServerPid);
+        var cpu0 = settings.ServerCpuTicks();
         var client0 = Process.GetCurrentProcess().TotalProcessorTime;
         var t0 = Stopwatch.GetTimestamp();
         _measuring = true;
         await Task.Delay(TimeSpan.FromSeconds(settings.DurationSeconds)).ConfigureAwait(false);
         _measuring = false;
         var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var cpu1 = ProcessStats.CpuTicks(settings.ServerPid);
+        var cpu1 = settings.ServerCpuTicks();
         var client1 = Process.GetCurrentProcess().TotalProcessorTime;
         _stopping = true;
         return (Interlocked.Read(ref _messages), seconds, (cpu1 - cpu0) / (double)settings.ClockTicksPerSecond, (client1 - client0).TotalSeconds);
@@ -106,6 +113,7 @@ internal static class Scenarios
             "echo" => await RoundTripAsync(scenario, clients, settings, transport, ack: false).ConfigureAwait(false),
             "ack" => await RoundTripAsync(scenario, clients, settings, transport, ack: true).ConfigureAwait(false),
             "broadcast" => await BroadcastAsync(clients, settings, transport).ConfigureAwait(false),
+            "cluster-broadcast" => await BroadcastAsync(clients, settings, transport, twoNodes: true).ConfigureAwait(false),
             "polling" => await PollingAsync(clients, settings, transport).ConfigureAwait(false),
             "idle" => await IdleAsync(clients, settings, transport).ConfigureAwait(false),
             _ => throw new ArgumentException("unknown scenario " + scenario),
@@ -188,14 +196,20 @@ internal static class Scenarios
     /// <summary>
     /// broadcast: N receivers in one room, one sender (not in the room) emitting <c>room-emit</c> with a sequence
     /// number, at most <see cref="Settings.BroadcastWindow"/> broadcasts in flight. Latency is send → last receiver;
-    /// messages are deliveries.
+    /// messages are deliveries. cluster-broadcast (<paramref name="twoNodes"/>): the receivers alternate between the two
+    /// nodes of a cluster on one Redis (<see cref="Settings.SecondUrl"/>), the sender is on the first node, so half of
+    /// the deliveries cross Redis; server CPU is both nodes'.
     /// </summary>
-    private static async Task<Result> BroadcastAsync(int count, Settings settings, Transport transport)
+    private static async Task<Result> BroadcastAsync(int count, Settings settings, Transport transport, bool twoNodes = false)
     {
+        if (twoNodes && (settings.SecondUrl is null || settings.SecondServerPid <= 0))
+            throw new ArgumentException("cluster-broadcast needs --url2 and --server-pid2 (the second node of the cluster)");
         var errors = new Counter();
+        var next = -1;
         var receivers = await ConnectManyAsync(count, settings, async ct =>
         {
-            var client = await WsClient.ConnectAsync(settings.Url, transport, ct).ConfigureAwait(false);
+            var url = twoNodes && Interlocked.Increment(ref next) % 2 == 1 ? settings.SecondUrl! : settings.Url;
+            var client = await WsClient.ConnectAsync(url, transport, ct).ConfigureAwait(false);
             try
             {
                 await client.SendAsync("420[\"join\",\"bench\"]"u8.ToArray(), ct).ConfigureAwait(false);
@@ -303,7 +317,7 @@ internal static class Scenarios
         sender.Dispose();
         foreach (var client in receivers)
             client.Dispose();
-        return Build(settings, "broadcast", count, messages, seconds, serverCpu, clientCpu, window.Histogram, double.NaN, errors);
+        return Build(settings, twoNodes ? "cluster-broadcast" : "broadcast", count, messages, seconds, serverCpu, clientCpu, window.Histogram, double.NaN, errors);
     }
 
     /// <summary>polling: the echo loop over HTTP long-polling only (a GET waiting while the POST goes out).</summary>
@@ -352,11 +366,11 @@ internal static class Scenarios
         var errors = new Counter();
         await Task.Delay(TimeSpan.FromSeconds(settings.IdleSettleSeconds)).ConfigureAwait(false);
         var rss0 = ProcessStats.RssKb(settings.ServerPid);
-        var cpu0 = ProcessStats.CpuTicks(settings.ServerPid);
+        var cpu0 = settings.ServerCpuTicks();
         var t0 = Stopwatch.GetTimestamp();
         var clients = await ConnectManyAsync(count, settings, ct => WsClient.ConnectAsync(settings.Url, transport, ct), errors).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var cpu1 = ProcessStats.CpuTicks(settings.ServerPid);
+        var cpu1 = settings.ServerCpuTicks();
         await Task.Delay(TimeSpan.FromSeconds(settings.IdleSettleSeconds)).ConfigureAwait(false);
         var rss1 = ProcessStats.RssKb(settings.ServerPid);
         var perConnection = clients.Count > 0 ? (rss1 - rss0) / (double)clients.Count : double.NaN;

@@ -1,6 +1,15 @@
 using TypedIo.Fixture;
 
-var arguments = FixtureArguments.Parse(args);
+FixtureArguments arguments;
+try
+{
+    arguments = FixtureArguments.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -23,6 +32,8 @@ builder.Services.AddTypedIo(options =>
 });
 if (!arguments.IsOfficial)
     DefaultProfile.AddHubs(builder.Services);
+if (arguments.IsCluster)
+    builder.Services.AddRedisAdapter(options => options.Configuration = arguments.Redis);
 
 var app = builder.Build();
 app.UseCors();
@@ -34,14 +45,23 @@ if (arguments.IsOfficial)
 }
 else
 {
-    var endpoint = app.MapTypedIo(DefaultProfile.MapNamespaces);
+    var endpoint = app.MapTypedIo(io =>
+    {
+        DefaultProfile.MapNamespaces(io);
+        if (arguments.IsCluster)
+            ClusterEvents.Map(io, arguments.NodeName);
+    });
     if (arguments.Cors is { } origin)
         endpoint.RequireCors(origin == "*" ? "any" : "origin");
 }
 
-app.Lifetime.ApplicationStarted.Register(() =>
+app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
 {
+    // A cluster node is ready once its channels are subscribed: a broadcast published before would not reach it.
+    if (app.Services.GetRequiredService<TypedIo.SocketIo.SocketIoServer>().Sockets.Adapter is TypedIo.Redis.RedisAdapter redis)
+        await redis.Subscribed;
     var host = arguments.IsOfficial ? "localhost" : "0.0.0.0";
     Console.WriteLine($"listening on http://{host}:{arguments.Port}");
-});
+}));
 app.Run();
+return 0;

@@ -223,9 +223,10 @@ public sealed class Namespace
 
     /// <summary>
     /// The next ack id of this namespace (Node's <c>nsp._ids</c>). One counter for every socket and broadcast, so a
-    /// broadcast can carry one id in the same bytes to every recipient and register it in each one's ack table.
+    /// broadcast can carry one id in the same bytes to every recipient and register it in each one's ack table. A
+    /// multi-node adapter takes one for a broadcast with ack that another node asked for.
     /// </summary>
-    internal long NextAckId() => Interlocked.Increment(ref _ackIds);
+    public long NextAckId() => Interlocked.Increment(ref _ackIds);
 
     internal ImmutableArray<EventMiddleware> EventMiddleware => Parent is null ? _listeners.EventMiddleware : Parent.EventMiddleware.AddRange(_listeners.EventMiddleware);
 

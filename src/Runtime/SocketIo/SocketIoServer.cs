@@ -39,6 +39,8 @@ public sealed class SocketIoServer : IEngineIoHandler
         _scopes = services?.GetService<IServiceScopeFactory>();
         Metrics = TypedIoMetrics.Create(services?.GetService<IMeterFactory>());
         Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider, Metrics);
+        if (services?.GetService<ISocketAdapterFactory>() is { } adapters)
+            _adapterFactory = adapters.Create;
         Of("/");
     }
 
@@ -193,7 +195,10 @@ public sealed class SocketIoServer : IEngineIoHandler
         if (!Options.CleanupEmptyChildNamespaces || child.Parent is null)
             return;
         if (_namespaces.TryRemove(new KeyValuePair<string, Namespace>(child.Name, child)))
+        {
             child.Parent.RemoveChild(child);
+            child.Adapter.Close();
+        }
     }
 
     ValueTask IEngineIoHandler.OnConnectedAsync(EngineIoSession session)

@@ -70,7 +70,7 @@ public abstract class BroadcastProxy<TSelf>
             else
                 (invalid ??= []).Add(response.SocketId);
         }
-        return new BroadcastAckResult<T>(responses, result.TimedOut, invalid ?? []);
+        return new BroadcastAckResult<T>(responses, result.TimedOut, invalid ?? [], result.UnreportedNodes);
     }
 }
 
@@ -83,8 +83,9 @@ public readonly record struct SocketAckResponse<T>(string SocketId, T Value);
 /// </summary>
 public sealed class BroadcastAckResult<T>
 {
-    internal BroadcastAckResult(IReadOnlyList<SocketAckResponse<T>> responses, IReadOnlyList<string> timedOut, IReadOnlyList<string> invalid)
+    internal BroadcastAckResult(IReadOnlyList<SocketAckResponse<T>> responses, IReadOnlyList<string> timedOut, IReadOnlyList<string> invalid, int unreportedNodes = 0)
     {
+        UnreportedNodes = unreportedNodes;
         Responses = responses;
         TimedOut = timedOut;
         Invalid = invalid;
@@ -99,6 +100,9 @@ public sealed class BroadcastAckResult<T>
     /// <summary>The sockets whose answer did not fit the declared type.</summary>
     public IReadOnlyList<string> Invalid { get; }
 
+    /// <summary>How many server nodes did not report whom they sent to before the timeout (see <see cref="TypedIo.SocketIo.BroadcastAckResult.UnreportedNodes"/>).</summary>
+    public int UnreportedNodes { get; }
+
     /// <summary>Whether every targeted socket answered with a valid value.</summary>
-    public bool IsComplete => TimedOut.Count == 0 && Invalid.Count == 0;
+    public bool IsComplete => TimedOut.Count == 0 && Invalid.Count == 0 && UnreportedNodes == 0;
 }

@@ -55,10 +55,61 @@ public enum PacketDecodeStatus
 /// An encoded packet: the Engine.IO frames to send, in order (the text packet, then any binary attachments).
 /// Immutable; the same instance is queued to every recipient of a broadcast.
 /// </summary>
-public sealed class EncodedPacket(IReadOnlyList<EngineFrame> frames)
+/// <remarks>
+/// A packet encoded by <see cref="JsonPacketParser"/> also says what it carries (<see cref="Type"/>,
+/// <see cref="Namespace"/>, <see cref="AckId"/>, the JSON <see cref="Data"/> and the attachments), read from the same
+/// bytes without a copy: what a multi-node adapter forwards to other servers (Node's adapters carry the packet
+/// object, not its encoding).
+/// </remarks>
+public sealed class EncodedPacket
 {
+    // Compact on purpose: one per broadcast or emit. -1 means "not described" / "no ack id".
+    private readonly int _dataOffset;
+    private readonly long _ackId = -1;
+    private readonly sbyte _type = -1;
+
+    /// <summary>Creates a packet from frames whose content is not described (<see cref="Type"/> is null).</summary>
+    public EncodedPacket(IReadOnlyList<EngineFrame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        Frames = frames;
+        _dataOffset = -1;
+    }
+
+    /// <summary>A packet whose first frame holds the JSON data from <paramref name="dataOffset"/> on.</summary>
+    internal EncodedPacket(IReadOnlyList<EngineFrame> frames, SocketPacketType type, string nsp, long? ackId, int dataOffset)
+    {
+        Frames = frames;
+        _type = (sbyte)type;
+        Namespace = nsp;
+        _ackId = ackId ?? -1;
+        _dataOffset = dataOffset;
+    }
+
     /// <summary>The frames, in sending order.</summary>
-    public IReadOnlyList<EngineFrame> Frames { get; } = frames;
+    public IReadOnlyList<EngineFrame> Frames { get; }
+
+    /// <summary>The Socket.IO packet type (<see cref="SocketPacketType.BinaryEvent"/> when it has attachments), or null when the encoder did not describe the packet.</summary>
+    public SocketPacketType? Type => _type < 0 ? null : (SocketPacketType)_type;
+
+    /// <summary>The namespace the packet is for, or null when not described.</summary>
+    public string? Namespace { get; }
+
+    /// <summary>The ack id the packet carries, if any.</summary>
+    public long? AckId => _ackId < 0 ? null : _ackId;
+
+    /// <summary>
+    /// The packet's data as UTF-8 JSON (for an event, <c>["name", ...args]</c>), binary values written as placeholders
+    /// <c>{"_placeholder":true,"num":n}</c> into <see cref="GetAttachment"/>; empty when there is none or the packet is
+    /// not described.
+    /// </summary>
+    public ReadOnlyMemory<byte> Data => _dataOffset < 0 ? default : Frames[0].Bytes[_dataOffset..];
+
+    /// <summary>How many binary attachments follow the text frame.</summary>
+    public int AttachmentCount => Frames.Count - 1;
+
+    /// <summary>The bytes of attachment <paramref name="index"/> (placeholder number <paramref name="index"/>).</summary>
+    public ReadOnlyMemory<byte> GetAttachment(int index) => Frames[index + 1].Bytes;
 
     /// <summary>The same packet marked not to be compressed by the transport (the bytes are shared).</summary>
     public EncodedPacket WithoutCompression()
@@ -66,6 +117,6 @@ public sealed class EncodedPacket(IReadOnlyList<EngineFrame> frames)
         var frames = new EngineFrame[Frames.Count];
         for (var i = 0; i < frames.Length; i++)
             frames[i] = Frames[i].WithCompress(false);
-        return new EncodedPacket(frames);
+        return _dataOffset < 0 ? new EncodedPacket(frames) : new EncodedPacket(frames, Type!.Value, Namespace!, AckId, _dataOffset);
     }
 }

@@ -53,7 +53,7 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
     {
         CheckNamespace(nsp);
         if (data is null)
-            return Single(BuildText(SocketPacketType.Connect, 0, nsp, null, default));
+            return Single(SocketPacketType.Connect, nsp, default);
 
         var buffer = PacketJsonBuffer.Rent();
         try
@@ -64,7 +64,7 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
                 WriteValue(writer, data);
                 writer.Flush();
             }
-            return Single(BuildText(SocketPacketType.Connect, 0, nsp, null, buffer.WrittenJson));
+            return Single(SocketPacketType.Connect, nsp, buffer.WrittenJson);
         }
         finally
         {
@@ -93,7 +93,7 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
                 writer.WriteEndObject();
                 writer.Flush();
             }
-            return Single(BuildText(SocketPacketType.ConnectError, 0, nsp, null, buffer.WrittenJson));
+            return Single(SocketPacketType.ConnectError, nsp, buffer.WrittenJson);
         }
         finally
         {
@@ -104,7 +104,7 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
     public EncodedPacket EncodeDisconnect(string nsp)
     {
         CheckNamespace(nsp);
-        return Single(BuildText(SocketPacketType.Disconnect, 0, nsp, null, default));
+        return Single(SocketPacketType.Disconnect, nsp, default);
     }
 
     private void WriteValues(Utf8JsonWriter writer, ReadOnlySpan<object?> values)
@@ -140,15 +140,46 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
     {
         var attachments = buffer.Attachments;
         var frames = new EngineFrame[1 + attachments.Count];
-        frames[0] = BuildText(type, attachments.Count, nsp, ackId, buffer.WrittenJson);
+        frames[0] = BuildText(type, attachments.Count, nsp, ackId, buffer.WrittenJson, out var dataOffset);
         for (var i = 0; i < attachments.Count; i++)
             frames[i + 1] = EngineFrame.Binary(attachments[i]);
-        return new EncodedPacket(frames);
+        return new EncodedPacket(frames, type, nsp, ackId, dataOffset);
     }
 
-    private static EncodedPacket Single(EngineFrame frame) => new([frame]);
+    /// <summary>
+    /// A packet from JSON written elsewhere (an adapter's packet from another node): binary values already are
+    /// placeholders numbered in the order of <paramref name="attachments"/>, which are not copied.
+    /// </summary>
+    public static EncodedPacket FromJson(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    {
+        CheckNamespace(nsp);
+        if (ackId is { } id)
+            CheckAckId(id);
+        if (attachments.Count > 0)
+            type = type switch
+            {
+                SocketPacketType.Event => SocketPacketType.BinaryEvent,
+                SocketPacketType.Ack => SocketPacketType.BinaryAck,
+                _ => type,
+            };
+        else
+            type = type switch
+            {
+                SocketPacketType.BinaryEvent => SocketPacketType.Event,
+                SocketPacketType.BinaryAck => SocketPacketType.Ack,
+                _ => type,
+            };
+        var frames = new EngineFrame[1 + attachments.Count];
+        frames[0] = BuildText(type, attachments.Count, nsp, ackId, json, out var dataOffset);
+        for (var i = 0; i < attachments.Count; i++)
+            frames[i + 1] = EngineFrame.Binary(attachments[i]);
+        return new EncodedPacket(frames, type, nsp, ackId, dataOffset);
+    }
 
-    private static EngineFrame BuildText(SocketPacketType type, int attachmentCount, string nsp, long? ackId, ReadOnlySpan<byte> json)
+    private static EncodedPacket Single(SocketPacketType type, string nsp, ReadOnlySpan<byte> json) =>
+        new([BuildText(type, 0, nsp, null, json, out var dataOffset)], type, nsp, null, dataOffset);
+
+    private static EngineFrame BuildText(SocketPacketType type, int attachmentCount, string nsp, long? ackId, ReadOnlySpan<byte> json, out int dataOffset)
     {
         var isBinary = type is SocketPacketType.BinaryEvent or SocketPacketType.BinaryAck;
         var hasNamespace = nsp != PacketHeader.DefaultNamespace;
@@ -179,6 +210,7 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
             position += written;
         }
         json.CopyTo(bytes.AsSpan(position));
+        dataOffset = position;
         return EngineFrame.FromEncodedText(bytes);
     }
 

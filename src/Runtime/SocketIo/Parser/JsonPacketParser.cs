@@ -102,6 +102,20 @@ public sealed class JsonPacketParser : IPacketParser
     public EncodedPacket EncodeDisconnect(string nsp) => _encoder.EncodeDisconnect(nsp);
 
     /// <summary>
+    /// Builds a packet from JSON data that is already written (for example a broadcast another server node sent through
+    /// a multi-node adapter, converted once for all of this node's recipients). Binary values in
+    /// <paramref name="json"/> must be placeholders <c>{"_placeholder":true,"num":n}</c> numbered in the order of
+    /// <paramref name="attachments"/>, which are queued as they are (not copied: they must not change). The type
+    /// becomes the binary variant when there are attachments, the plain one when there are none.
+    /// </summary>
+    /// <example><c>var packet = parser.EncodeJson(SocketPacketType.Event, "/", null, """["news",1]"""u8, []);</c></example>
+    public EncodedPacket EncodeJson(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    {
+        ArgumentNullException.ThrowIfNull(attachments);
+        return JsonPacketEncoder.FromJson(type, nsp, ackId, json, attachments);
+    }
+
+    /// <summary>
     /// Deserializes one argument of a decoded packet. Binary targets (<c>byte[]</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>,
     /// <c>Memory&lt;byte&gt;</c>, <c>ArraySegment&lt;byte&gt;</c>) at any depth take their bytes from the placeholder's
     /// attachment, or from a base64 string.

@@ -15,6 +15,8 @@ internal sealed class BroadcastAckCollector : PendingAck, IBroadcastAckReceiver
     private readonly List<SocketAckResponse> _responses = [];
     private readonly List<string> _recipients = [];
     private HashSet<string>? _disconnected;
+    private int _unnamedRecipients;
+    private int _unnamedResponses;
     private int _expectedNodes = -1;
     private int _reportedNodes;
     private bool _done;
@@ -60,6 +62,19 @@ internal sealed class BroadcastAckCollector : PendingAck, IBroadcastAckReceiver
         TryComplete();
     }
 
+    public void OnSent(int socketCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(socketCount);
+        lock (_gate)
+        {
+            if (_done)
+                return;
+            _unnamedRecipients += socketCount;
+            _reportedNodes++;
+        }
+        TryComplete();
+    }
+
     public void OnAck(SocketAckResponse response)
     {
         lock (_gate)
@@ -67,6 +82,8 @@ internal sealed class BroadcastAckCollector : PendingAck, IBroadcastAckReceiver
             if (_done)
                 return;
             _responses.Add(response);
+            if (response.SocketId.Length == 0)
+                _unnamedResponses++;
         }
         TryComplete();
     }
@@ -107,7 +124,7 @@ internal sealed class BroadcastAckCollector : PendingAck, IBroadcastAckReceiver
         {
             if (_done || _reportedNodes < _expectedNodes || _expectedNodes < 0)
                 return;
-            if (_responses.Count + (_disconnected?.Count ?? 0) < _recipients.Count)
+            if (_responses.Count + (_disconnected?.Count ?? 0) < _recipients.Count + _unnamedRecipients)
                 return;
             _done = true;
             result = BuildLocked();
@@ -152,18 +169,22 @@ internal sealed class BroadcastAckCollector : PendingAck, IBroadcastAckReceiver
     private BroadcastAckResult BuildLocked()
     {
         var responses = _responses.ToArray();
-        if (responses.Length == _recipients.Count)
-            return new BroadcastAckResult(responses, []);
+        var unreported = _expectedNodes < 0 ? 0 : Math.Max(0, _expectedNodes - _reportedNodes);
+        if (responses.Length == _recipients.Count + _unnamedRecipients)
+            return new BroadcastAckResult(responses, [], unreported);
         var answered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var response in responses)
             answered.Add(response.SocketId);
-        var timedOut = new List<string>(_recipients.Count - responses.Length);
+        var timedOut = new List<string>();
         foreach (var id in _recipients)
         {
             if (!answered.Contains(id))
                 timedOut.Add(id);
         }
-        return new BroadcastAckResult(responses, timedOut);
+        // Sockets of nodes that report a count only: named by the empty id, so the count stays right.
+        for (var i = _unnamedResponses; i < _unnamedRecipients; i++)
+            timedOut.Add("");
+        return new BroadcastAckResult(responses, timedOut, unreported);
     }
 
     private void ForgetAcks()

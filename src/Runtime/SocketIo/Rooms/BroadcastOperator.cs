@@ -89,15 +89,15 @@ public sealed class BroadcastOperator
         var packet = _namespace.Server.Parser.EncodeEvent(_namespace.Name, eventName, args, id);
         var collector = new BroadcastAckCollector(_namespace, id, eventName);
         collector.Start(timeout, cancellationToken);
-        return BroadcastWithAckAsync(packet, id, collector);
+        return BroadcastWithAckAsync(packet, id, timeout, collector);
     }
 
-    private async Task<BroadcastAckResult> BroadcastWithAckAsync(EncodedPacket packet, long id, BroadcastAckCollector collector)
+    private async Task<BroadcastAckResult> BroadcastWithAckAsync(EncodedPacket packet, long id, TimeSpan timeout, BroadcastAckCollector collector)
     {
         try
         {
             var adapter = _namespace.Adapter;
-            await adapter.BroadcastWithAckAsync(packet, id, _options, collector).ConfigureAwait(false);
+            await adapter.BroadcastWithAckAsync(packet, id, timeout == Timeout.InfiniteTimeSpan ? _options : _options with { Timeout = timeout }, collector).ConfigureAwait(false);
             collector.SetNodeCount(await adapter.ServerCountAsync().ConfigureAwait(false));
         }
         catch (Exception ex)

@@ -7,6 +7,12 @@ public sealed record BroadcastOptions(ImmutableHashSet<string> Rooms, ImmutableH
 {
     /// <summary>Every socket of the namespace.</summary>
     public static BroadcastOptions All { get; } = new(ImmutableHashSet<string>.Empty, ImmutableHashSet<string>.Empty, BroadcastFlags.None);
+
+    /// <summary>
+    /// How long a broadcast with ack waits for answers (Node's <c>flags.timeout</c>); null for a broadcast without ack or
+    /// one that waits without limit. A multi-node adapter sends it to the other nodes.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
 }
 
 /// <summary>Broadcast flags.</summary>

@@ -14,6 +14,14 @@ public interface IBroadcastAckReceiver
     /// </summary>
     void OnSent(IReadOnlyCollection<string> socketIds);
 
+    /// <summary>
+    /// One node sent the packet to <paramref name="socketCount"/> sockets without naming them (socket.io's cluster
+    /// protocol, which Node's Redis adapters speak, reports a count). Counts as that node's one report; the answers of
+    /// those sockets arrive through <see cref="OnAck"/> with an empty <see cref="SocketAckResponse.SocketId"/>, and
+    /// those that do not answer in time are listed as empty ids in <see cref="BroadcastAckResult.TimedOut"/>.
+    /// </summary>
+    void OnSent(int socketCount);
+
     /// <summary>A socket answered.</summary>
     void OnAck(SocketAckResponse response);
 

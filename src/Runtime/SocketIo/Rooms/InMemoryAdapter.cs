@@ -112,6 +112,20 @@ public class InMemoryAdapter : SocketAdapter
     }
 
     /// <inheritdoc />
+    public override IReadOnlySet<string> RoomNames()
+    {
+        lock (_gate)
+            return new HashSet<string>(_rooms.Keys, StringComparer.Ordinal);
+    }
+
+    /// <summary>Whether <paramref name="room"/> has members on this node.</summary>
+    public bool HasRoom(string room)
+    {
+        lock (_gate)
+            return _rooms.ContainsKey(room);
+    }
+
+    /// <inheritdoc />
     public override IReadOnlySet<string> Sockets(IReadOnlySet<string> rooms)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);

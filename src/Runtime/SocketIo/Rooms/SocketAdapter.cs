@@ -49,12 +49,21 @@ public abstract class SocketAdapter
     /// <summary>The ids of the sockets in any of <paramref name="rooms"/> (all sockets when empty).</summary>
     public abstract IReadOnlySet<string> Sockets(IReadOnlySet<string> rooms);
 
+    /// <summary>The rooms of this node that have members (a snapshot), sockets' own id rooms included.</summary>
+    public abstract IReadOnlySet<string> RoomNames();
+
+    /// <summary>
+    /// Every room of the namespace (socket.io's Redis adapter's <c>allRooms()</c>). This implementation returns this
+    /// node's; a multi-node adapter adds those of the other nodes.
+    /// </summary>
+    public virtual Task<IReadOnlySet<string>> AllRoomsAsync() => Task.FromResult(RoomNames());
+
     /// <summary>Sends <paramref name="packet"/> to the sockets <paramref name="options"/> select.</summary>
     public abstract ValueTask BroadcastAsync(EncodedPacket packet, BroadcastOptions options);
 
     /// <summary>
     /// How many server nodes share this namespace (socket.io-adapter's <c>serverCount</c>): 1 for a single node. A
-    /// broadcast with ack waits for that many <see cref="IBroadcastAckReceiver.OnSent"/> reports.
+    /// broadcast with ack waits for that many <see cref="IBroadcastAckReceiver.OnSent(IReadOnlyCollection{string})"/> reports.
     /// </summary>
     public virtual ValueTask<int> ServerCountAsync() => ValueTask.FromResult(1);
 
@@ -63,7 +72,7 @@ public abstract class SocketAdapter
     /// <paramref name="options"/> select, and reports to <paramref name="receiver"/> whom it was sent to and each
     /// answer (socket.io-adapter's <c>broadcastWithAck</c>). This implementation serves the sockets of this node: it
     /// registers the id in each one's ack table, queues the same bytes to each, then calls
-    /// <see cref="IBroadcastAckReceiver.OnSent"/> once. A multi-node adapter calls it for its own sockets, forwards
+    /// <see cref="IBroadcastAckReceiver.OnSent(IReadOnlyCollection{string})"/> once. A multi-node adapter calls it for its own sockets, forwards
     /// the packet to the other nodes, and relays their reports.
     /// </summary>
     public virtual ValueTask BroadcastWithAckAsync(EncodedPacket packet, long ackId, BroadcastOptions options, IBroadcastAckReceiver receiver)
@@ -197,6 +206,14 @@ public abstract class SocketAdapter
                 result.Add(socket);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The namespace is gone (an empty dynamic child that was cleaned up): release what the adapter holds, such as
+    /// subscriptions (Node's <c>adapter.close()</c>). Nothing to release in memory.
+    /// </summary>
+    public virtual void Close()
+    {
     }
 
     /// <summary>Raises <see cref="RoomCreated"/>.</summary>
