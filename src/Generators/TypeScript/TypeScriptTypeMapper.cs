@@ -246,7 +246,7 @@ internal sealed partial class TypeScriptTypeMapper
             return existing;
 
         var sourceType = definition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        var name = ClaimName(DesiredName(definition), sourceType, site);
+        var name = ClaimName(DesiredName(definition), sourceType, definition, site);
         _names.Add(definition, name);
 
         var outer = _declaring;
@@ -262,19 +262,34 @@ internal sealed partial class TypeScriptTypeMapper
         return name;
     }
 
-    /// <summary>The C# simple name; a nested type is <c>Outer_Inner</c>.</summary>
-    private static string DesiredName(INamedTypeSymbol type) =>
-        type.ContainingType is { } containing ? DesiredName(containing) + "_" + type.Name : type.Name;
+    /// <summary>The name of <c>[TsName("...")]</c>, else the C# simple name; a nested type is <c>Outer_Inner</c>.</summary>
+    private string DesiredName(INamedTypeSymbol type)
+    {
+        if (StringArgument(type, _known.TsNameAttribute) is { Length: > 0 } chosen)
+            return chosen;
+        return type.ContainingType is { } containing ? DesiredName(containing) + "_" + type.Name : type.Name;
+    }
 
-    private string ClaimName(string desired, string sourceType, Site site)
+    private string ClaimName(string desired, string sourceType, INamedTypeSymbol definition, Site site)
     {
         var name = desired;
+        var valid = TsSyntax.IsIdentifier(desired) ? desired : "_" + new string([.. desired.Select(c => char.IsLetterOrDigit(c) && c < 128 ? c : '_')]);
         for (var suffix = 2; _sourceTypeByName.ContainsKey(name) || TsSyntax.IsReservedTypeName(name); suffix++)
-            name = desired + suffix.ToString(CultureInfo.InvariantCulture);
+            name = valid + suffix.ToString(CultureInfo.InvariantCulture);
         _sourceTypeByName.Add(name, sourceType);
 
-        if (name != desired && _sourceTypeByName.TryGetValue(desired, out var first))
+        if (name == desired)
+            return name;
+        if (TsSyntax.WhyReserved(desired) is { } why)
+        {
+            var location = definition.Locations.FirstOrDefault(l => l.IsInSource) ?? site.Location;
+            Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptReservedName, location,
+                definition.ToDisplayString(), desired, why, name));
+        }
+        else if (_sourceTypeByName.TryGetValue(desired, out var first))
+        {
             Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, site.Location, desired, first, sourceType, name));
+        }
         return name;
     }
 

@@ -657,6 +657,7 @@ public sealed class TypeScriptTypeMapperTests
         Assert.Equal(
             [
                 "TIO011: Two contract types map to the TypeScript name 'Item' ('global::Probe.A.Item' and 'global::Probe.B.Item'); the second is renamed 'Item2'",
+                "TIO015: 'Probe.Record' cannot be called 'Record' in TypeScript (the name of a TypeScript type the declarations use, which it would hide); it is declared as 'Record2': choose a name with [TsName(\"...\")]",
                 "TIO011: Two contract types map to the TypeScript name 'Item2' ('global::Probe.B.Item' and 'global::Probe.Item2'); the second is renamed 'Item22'",
             ],
             mapped.Messages);
