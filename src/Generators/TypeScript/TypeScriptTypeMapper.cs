@@ -35,6 +35,10 @@ internal sealed partial class TypeScriptTypeMapper
     // The generic definition whose declaration is being written: its type parameters may appear as themselves.
     private INamedTypeSymbol? _declaring;
 
+    // Mapping what a client sends (binary may be any view), rather than what the server sends.
+    private bool _input;
+    private readonly Dictionary<INamedTypeSymbol, string> _inputNames = new(SymbolEqualityComparer.Default);
+
     public TypeScriptTypeMapper(Compilation compilation) => _known = new TypeScriptKnownTypes(compilation);
 
     /// <summary>Every declaration the mapped types need so far, sorted by name (ordinal).</summary>
@@ -44,20 +48,29 @@ internal sealed partial class TypeScriptTypeMapper
     /// <summary>The types TypeScript cannot express (TIO010) and the names two types claimed (TIO011), in the order found.</summary>
     public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
 
-    /// <summary>Maps a contract parameter or ack type, nullable annotation included.</summary>
+    /// <summary>Maps a contract parameter or ack type, nullable annotation included, for both directions.</summary>
     /// <param name="type">The type as declared (its nullable annotation counts).</param>
     /// <param name="location">Where a diagnostic about it goes (the parameter or method).</param>
+    /// <remarks>
+    /// What a client may send and what it receives differ only for binary: it may send any view on the bytes
+    /// (<c>ArrayBuffer | ArrayBufferView</c>), and receives an <c>ArrayBuffer</c> (a <c>Buffer</c> in Node, which is a
+    /// view too). So a named type that holds binary at any depth gets a second declaration for what the client sends,
+    /// <c>XInput</c>; every other type has one declaration for both directions.
+    /// </remarks>
     public TypeRefSpec Map(ITypeSymbol type, Location? location)
     {
         var isNullable = IsNullable(type);
         var output = MapType(type, new Site(null, location));
-
-        // At the top level a client may send any view on the bytes; nested, the declarations are shared by both
-        // directions, so they say what the server sends.
-        var input = IsBinary(NullableUnderlying(type) ?? type)
-            ? isNullable ? "ArrayBuffer | ArrayBufferView | null" : "ArrayBuffer | ArrayBufferView"
-            : output;
-        return new TypeRefSpec(type.ToDisplayString(CSharpFormat), isNullable, output, input);
+        _input = true;
+        try
+        {
+            var input = MapType(type, new Site(null, location));
+            return new TypeRefSpec(type.ToDisplayString(CSharpFormat), isNullable, output, input);
+        }
+        finally
+        {
+            _input = false;
+        }
     }
 
     private static bool IsNullable(ITypeSymbol type) =>
@@ -72,6 +85,9 @@ internal sealed partial class TypeScriptTypeMapper
         INamedTypeSymbol named => _known.KindOf(named) == KnownKind.MemoryOfT && named.TypeArguments[0].SpecialType == SpecialType.System_Byte,
         _ => false,
     };
+
+    /// <summary>Binary as the client receives it, or as it may send it.</summary>
+    private string Binary => _input ? "ArrayBuffer | ArrayBufferView" : "ArrayBuffer";
 
     private string MapType(ITypeSymbol type, Site site)
     {
@@ -94,7 +110,7 @@ internal sealed partial class TypeScriptTypeMapper
             case IArrayTypeSymbol array:
                 if (array.Rank != 1)
                     return Unsupported(type, "System.Text.Json does not serialize multi-dimensional arrays", site);
-                return IsBinary(array) ? "ArrayBuffer" : TsSyntax.ArrayOf(MapType(array.ElementType, site));
+                return IsBinary(array) ? Binary : TsSyntax.ArrayOf(MapType(array.ElementType, site));
             case INamedTypeSymbol named:
                 return MapNamed(named, site);
             default:
@@ -134,7 +150,7 @@ internal sealed partial class TypeScriptTypeMapper
             case KnownKind.JsonArray:
                 return "unknown[]";
             case KnownKind.MemoryOfT:
-                return IsBinary(type) ? "ArrayBuffer" : TsSyntax.ArrayOf(MapType(type.TypeArguments[0], site));
+                return IsBinary(type) ? Binary : TsSyntax.ArrayOf(MapType(type.TypeArguments[0], site));
             case KnownKind.Task:
                 return Unsupported(type, "a task is not a value", site);
             case KnownKind.Unsupported:
@@ -242,18 +258,25 @@ internal sealed partial class TypeScriptTypeMapper
     /// </summary>
     private string Declare(INamedTypeSymbol definition, Site site, Func<INamedTypeSymbol, string, Site, string> build)
     {
-        if (_names.TryGetValue(definition, out var existing))
+        var input = _input && ReachesBinary(definition);
+        var names = input ? _inputNames : _names;
+        if (names.TryGetValue(definition, out var existing))
             return existing;
 
         var sourceType = definition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        var name = ClaimName(DesiredName(definition), sourceType, definition, site);
-        _names.Add(definition, name);
+        var name = input
+            ? ClaimName(DesiredName(definition) + "Input", sourceType + " (input)", definition, site)
+            : ClaimName(DesiredName(definition), sourceType, definition, site);
+        names.Add(definition, name);
 
         var outer = _declaring;
         _declaring = definition;
         try
         {
-            _declarations[name] = new TsDeclaration(name, sourceType, build(definition, name, site));
+            var text = build(definition, name, site);
+            if (input)
+                text = "/** What a client sends: as the declaration without 'Input', but binary may be any ArrayBuffer or ArrayBufferView. */\n" + text;
+            _declarations[name] = new TsDeclaration(name, input ? sourceType + " (input)" : sourceType, text);
         }
         finally
         {

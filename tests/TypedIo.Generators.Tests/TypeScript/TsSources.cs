@@ -39,6 +39,7 @@ internal static class TsSources
             Task<bool> AreYouThere();
             ValueTask<string?> Nickname(int attempt, CancellationToken cancellationToken);
             Task FileReceived(string name, byte[] data);
+            Task AttachmentReceived(Attachment attachment);
             Task<byte[]> Screenshot();
             [Event("user:joined")] Task UserJoined(string user);
         }
