@@ -135,7 +135,7 @@ internal sealed class HubBinding<THub>
                 continue;
             // One wire parameter: paths are relative to it (as in the JSON the client sent); several: prefixed by the name.
             var prefix = method.FixedParameterCount > 1 ? parameters[i].Name : null;
-            ArgumentValidation.AddErrors(errors ??= new(StringComparer.Ordinal), prefix, failures, ArgumentValidation.NamingPolicy(socketEvent.Socket));
+            ArgumentValidation.AddErrors(errors ??= new(StringComparer.Ordinal), prefix, parameters[i].Type, value, failures, ArgumentValidation.SerializerOptions(socketEvent.Socket));
         }
         if (errors is null)
             return null;
