@@ -27,6 +27,9 @@ internal sealed record HubSpec(
     /// <summary>The authorization attributes of the hub class (checked at namespace connection), or null.</summary>
     public AuthorizationSpec? Authorization { get; init; }
 
+    /// <summary>The static methods that find a forbidden null inside a bound argument (see <c>NullChecks</c>).</summary>
+    public EquatableArray<string> NullChecks { get; init; }
+
     /// <summary>The hub's fully qualified name, <c>global::</c> included.</summary>
     public string FullName => ClassNamespace.Length == 0 ? $"global::{ClassName}" : $"global::{ClassNamespace}.{ClassName}";
 }
@@ -74,7 +77,11 @@ internal sealed record AttributeSpec(string TypeFullName, EquatableArray<string>
 /// <param name="Name">The C# parameter name (also used in the TypeScript signature).</param>
 /// <param name="Type">Its type.</param>
 /// <param name="IsRest">A trailing <c>params JsonNode?[]</c>: every remaining wire argument.</param>
-internal sealed record ParameterSpec(string Name, TypeRefSpec Type, bool IsRest);
+internal sealed record ParameterSpec(string Name, TypeRefSpec Type, bool IsRest)
+{
+    /// <summary>The generated method finding a forbidden null inside the argument, or null when none can hide there.</summary>
+    public string? NullCheck { get; init; }
+}
 
 /// <summary>A type as each side spells it.</summary>
 /// <param name="CSharp">The fully qualified C# type (<c>global::</c>, nullable annotation included).</param>

@@ -49,8 +49,9 @@ internal static class HubParser
         var eventAttribute = compilation.GetTypeByMetadataName(EventAttributeMetadataName);
         var incomingInterfaces = IncomingInterfaces(hub, compilation).ToList();
         var incomingName = string.Join(", ", incomingInterfaces.Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
-        var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", hub, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
-        var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", null, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
+        var nullChecks = new NullChecks(compilation);
+        var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", hub, eventAttribute, mapper, nullChecks, compilation, diagnostics, cancellationToken);
+        var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", null, eventAttribute, mapper, null, compilation, diagnostics, cancellationToken);
         CheckEmitterMembers(clientContract, outgoing, diagnostics);
         diagnostics.AddRange(mapper.Diagnostics);
         if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -68,6 +69,7 @@ internal static class HubParser
             mapper.Declarations)
         {
             Authorization = ReadAuthorization(HubAttributes(hub, compilation), compilation),
+            NullChecks = nullChecks.Methods,
         };
         return new HubParseResult(spec, diagnostics.ToEquatableArray());
     }
@@ -126,6 +128,7 @@ internal static class HubParser
         INamedTypeSymbol? implementer,
         INamedTypeSymbol? eventAttribute,
         TypeScriptTypeMapper mapper,
+        NullChecks? nullChecks,
         Compilation compilation,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
@@ -148,7 +151,7 @@ internal static class HubParser
                 }
                 if (!seen.Add(method))
                     continue;
-                var spec = ParseEvent(method, eventAttribute, mapper, compilation, diagnostics);
+                var spec = ParseEvent(method, eventAttribute, mapper, nullChecks, compilation, diagnostics);
                 if (spec is null)
                     continue;
                 if (implementer is not null)
@@ -171,7 +174,7 @@ internal static class HubParser
         return new ContractSpec(displayName, events.ToEquatableArray());
     }
 
-    private static EventSpec? ParseEvent(IMethodSymbol method, INamedTypeSymbol? eventAttribute, TypeScriptTypeMapper mapper, Compilation compilation, List<DiagnosticInfo> diagnostics)
+    private static EventSpec? ParseEvent(IMethodSymbol method, INamedTypeSymbol? eventAttribute, TypeScriptTypeMapper mapper, NullChecks? nullChecks, Compilation compilation, List<DiagnosticInfo> diagnostics)
     {
         var location = method.Locations.FirstOrDefault();
         var qualified = $"{method.ContainingType.Name}.{method.Name}";
@@ -245,7 +248,10 @@ internal static class HubParser
                 parameters.Add(new ParameterSpec(parameter.Name, new TypeRefSpec(restType, false, "unknown[]", "unknown[]"), IsRest: true));
                 continue;
             }
-            parameters.Add(new ParameterSpec(parameter.Name, mapper.Map(parameter.Type, parameterLocation), IsRest: false));
+            parameters.Add(new ParameterSpec(parameter.Name, mapper.Map(parameter.Type, parameterLocation), IsRest: false)
+            {
+                NullCheck = nullChecks?.For(parameter.Type),
+            });
         }
 
         TypeRefSpec? ack = ackType is null ? null : mapper.Map(ackType, location);

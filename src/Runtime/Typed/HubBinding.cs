@@ -174,6 +174,11 @@ internal sealed class HubBinding<THub>
                 reason = $"Argument '{parameter.Name}' of '{method.EventName}' must not be null.";
                 return false;
             }
+            if (value is not null && parameter.FindNull?.Invoke(value) is { } path)
+            {
+                reason = $"Argument '{parameter.Name}' of '{method.EventName}' has null at '{parameter.Name}{path}', which its type does not allow.";
+                return false;
+            }
             arguments[i] = value;
         }
         reason = "";

@@ -33,6 +33,8 @@ public interface IShopEvents
     Task<string> Echo(string text);
 
     Task<string> Ship(Shipment shipment);
+
+    Task<int> Count(string[] names, List<string?> maybe, Dictionary<string, int[]> scores);
 }
 
 public interface IShopClient
@@ -76,6 +78,12 @@ internal sealed partial class ShopHub(ShopProbe probe) : SocketHub<IShopClient>,
     public Task<string> Echo(string text) => Task.FromResult(text);
 
     public Task<string> Ship(Shipment shipment) => Task.FromResult("shipped");
+
+    public Task<int> Count(string[] names, List<string?> maybe, Dictionary<string, int[]> scores)
+    {
+        probe.Handled.Add("count");
+        return Task.FromResult(names.Length + maybe.Count + scores.Count);
+    }
 }
 
 public sealed class DestinationValidator : AbstractValidator<Destination>

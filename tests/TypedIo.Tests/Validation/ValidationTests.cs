@@ -240,6 +240,33 @@ public sealed class ValidationTests
     }
 
     [Theory]
+    [InlineData("""["placeOrder",{"customer":"ada","address":{"street":"x","city":"y"},"lines":[{"sku":"a","quantity":1},null]}]""", "Argument 'order' of 'placeOrder' has null at 'order.lines[1]', which its type does not allow.")]
+    [InlineData("""["ship",{"parcels_list":[{"label":"a","stops":[null]}],"depots":{}}]""", "Argument 'shipment' of 'ship' has null at 'shipment.parcels_list[0].stops[0]', which its type does not allow.")]
+    [InlineData("""["ship",{"parcels_list":[null],"depots":{}}]""", "Argument 'shipment' of 'ship' has null at 'shipment.parcels_list[0]', which its type does not allow.")]
+    [InlineData("""["ship",{"parcels_list":[],"depots":{"north":null}}]""", "Argument 'shipment' of 'ship' has null at 'shipment.depots.north', which its type does not allow.")]
+    [InlineData("""["count",["a",null],[],{}]""", "Argument 'names' of 'count' has null at 'names[1]', which its type does not allow.")]
+    [InlineData("""["count",[],[],{"a":null}]""", "Argument 'scores' of 'count' has null at 'scores.a', which its type does not allow.")]
+    public async Task Null_inside_a_collection_where_the_type_forbids_it_refuses_the_event(string packet, string message)
+    {
+        var probe = new ShopProbe();
+        await using var host = await StartAsync(probe);
+        var (client, _) = await SioClient.ConnectAndJoinAsync(host, "/shop");
+        using (client)
+        {
+            await client.SendAsync("42/shop,1" + packet);
+
+            var error = AckError(await client.ReceiveAsync(), "43/shop,1");
+            Assert.Equal("invalid_arguments", error.GetProperty("code").GetString());
+            Assert.Equal(message, error.GetProperty("message").GetString());
+
+            // Nullable elements stay allowed, and the socket is still served.
+            await client.SendAsync("""42/shop,2["count",["a"],[null,"b"],{"s":[1]}]""");
+            Assert.Equal("""43/shop,2[4]""", await client.ReceiveAsync());
+            Assert.Equal("count", await probe.Handled.NextAsync());
+        }
+    }
+
+    [Theory]
     [InlineData(null, "Parcels[0].Stops[1].PostalCode", "parcels_list[0].stops[1].zip_code")]
     [InlineData("shipment", "Parcels[2].Label", "shipment.parcels_list[2].label")]
     [InlineData(null, "Parcels", "parcels_list")]
