@@ -45,11 +45,12 @@ internal static class HubParser
             return new HubParseResult(null, diagnostics.ToEquatableArray());
 
         cancellationToken.ThrowIfCancellationRequested();
-        var mapper = new TypeScriptTypeMapper(compilation);
+        var jsonOptions = JsonContext(context.Attributes[0]) is { } jsonContext ? JsonWireOptions.FromContext(jsonContext) : JsonWireOptions.Default;
+        var mapper = new TypeScriptTypeMapper(compilation, jsonOptions);
         var eventAttribute = compilation.GetTypeByMetadataName(EventAttributeMetadataName);
         var incomingInterfaces = IncomingInterfaces(hub, compilation).ToList();
         var incomingName = string.Join(", ", incomingInterfaces.Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
-        var nullChecks = new NullChecks(compilation);
+        var nullChecks = new NullChecks(compilation, jsonOptions);
         var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", hub, eventAttribute, mapper, nullChecks, compilation, diagnostics, cancellationToken);
         var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", null, eventAttribute, mapper, null, compilation, diagnostics, cancellationToken);
         CheckEmitterMembers(clientContract, outgoing, diagnostics);
@@ -342,6 +343,10 @@ internal static class HubParser
         }
         return (false, null, false);
     }
+
+    /// <summary>The context named by <c>[SocketHub(JsonContext = typeof(...))]</c>, or null.</summary>
+    private static INamedTypeSymbol? JsonContext(AttributeData attribute) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == "JsonContext").Value.Value as INamedTypeSymbol;
 
     private static (string Path, string? Pattern) ReadAttribute(AttributeData attribute)
     {

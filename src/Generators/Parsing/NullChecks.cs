@@ -30,8 +30,11 @@ internal sealed class NullChecks
     private readonly Dictionary<string, bool> _needed = new(StringComparer.Ordinal);
     private readonly List<string> _methods = [];
 
-    public NullChecks(Compilation compilation)
+    private readonly JsonWireOptions _options;
+
+    public NullChecks(Compilation compilation, JsonWireOptions options)
     {
+        _options = options;
         _enumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
         _dictionaryOfKV = compilation.GetTypeByMetadataName("System.Collections.Generic.IDictionary`2");
         _readOnlyDictionaryOfKV = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
@@ -159,7 +162,7 @@ internal sealed class NullChecks
                 && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
                 return name;
         }
-        return JsonCamelCase.Convert(member.Name);
+        return _options.ConvertName(member.Name);
     }
 
     /// <summary>The method for <paramref name="type"/> (needing a check), written on first use.</summary>

@@ -3,7 +3,8 @@ using Microsoft.CodeAnalysis;
 
 namespace TypedIo.Generators.TypeScript;
 
-// Which named types hold binary somewhere inside: they get a second declaration for what a client sends.
+// Which named types hold binary (or numbers, when the number handling reads and writes them differently) somewhere
+// inside: they get a second declaration for what a client sends.
 internal sealed partial class TypeScriptTypeMapper
 {
     private readonly Dictionary<INamedTypeSymbol, bool> _reachesBinary = new(SymbolEqualityComparer.Default);
@@ -58,10 +59,14 @@ internal sealed partial class TypeScriptTypeMapper
         return false;
     }
 
+    private bool IsNumber(ITypeSymbol type) =>
+        type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double
+        || (type is INamedTypeSymbol named && _known.KindOf(named) == KnownKind.Number);
+
     private bool TypeReachesBinary(ITypeSymbol type, HashSet<INamedTypeSymbol> visiting)
     {
         type = NullableUnderlying(type) ?? type;
-        if (IsBinary(type))
+        if (IsBinary(type) || (_options.NumbersDiffer && IsNumber(type)))
             return true;
         switch (type)
         {

@@ -39,7 +39,13 @@ internal sealed partial class TypeScriptTypeMapper
     private bool _input;
     private readonly Dictionary<INamedTypeSymbol, string> _inputNames = new(SymbolEqualityComparer.Default);
 
-    public TypeScriptTypeMapper(Compilation compilation) => _known = new TypeScriptKnownTypes(compilation);
+    private readonly JsonWireOptions _options;
+
+    public TypeScriptTypeMapper(Compilation compilation, JsonWireOptions? options = null)
+    {
+        _known = new TypeScriptKnownTypes(compilation);
+        _options = options ?? JsonWireOptions.Default;
+    }
 
     /// <summary>Every declaration the mapped types need so far, sorted by name (ordinal).</summary>
     public EquatableArray<TsDeclaration> Declarations =>
@@ -85,6 +91,21 @@ internal sealed partial class TypeScriptTypeMapper
         INamedTypeSymbol named => _known.KindOf(named) == KnownKind.MemoryOfT && named.TypeArguments[0].SpecialType == SpecialType.System_Byte,
         _ => false,
     };
+
+    /// <summary>
+    /// A number as the options' number handling writes it (<c>WriteAsString</c>: a string) or reads it
+    /// (<c>AllowReadingFromString</c>: a number or a string); with named literals, a float may be NaN or an infinity.
+    /// </summary>
+    private string Number(bool floatingPoint)
+    {
+        var handling = _options.NumberHandling;
+        var text = _input
+            ? (handling & JsonWireOptions.AllowReadingFromString) != 0 ? "number | string" : "number"
+            : (handling & JsonWireOptions.WriteAsString) != 0 ? "string" : "number";
+        if (floatingPoint && (handling & JsonWireOptions.AllowNamedFloatingPointLiterals) != 0 && text == "number")
+            text += " | 'NaN' | 'Infinity' | '-Infinity'";
+        return text;
+    }
 
     /// <summary>Binary as the client receives it, or as it may send it.</summary>
     private string Binary => _input ? "ArrayBuffer | ArrayBufferView" : "ArrayBuffer";
@@ -132,7 +153,7 @@ internal sealed partial class TypeScriptTypeMapper
             case SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
                 or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
                 or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal:
-                return "number";
+                return Number(type.SpecialType is SpecialType.System_Single or SpecialType.System_Double);
             case SpecialType.System_Object:
                 return "unknown";
         }
@@ -142,7 +163,7 @@ internal sealed partial class TypeScriptTypeMapper
             case KnownKind.String:
                 return "string";
             case KnownKind.Number:
-                return "number";
+                return Number(floatingPoint: type.Name == "Half");
             case KnownKind.AnyJson:
                 return "unknown";
             case KnownKind.JsonObject:
@@ -275,7 +296,7 @@ internal sealed partial class TypeScriptTypeMapper
         {
             var text = build(definition, name, site);
             if (input)
-                text = "/** What a client sends: as the declaration without 'Input', but binary may be any ArrayBuffer or ArrayBufferView. */\n" + text;
+                text = "/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */\n" + text;
             _declarations[name] = new TsDeclaration(name, input ? sourceType + " (input)" : sourceType, text);
         }
         finally

@@ -59,7 +59,7 @@ export interface Attachment {
   content: ArrayBuffer;
 }
 
-/** What a client sends: as the declaration without 'Input', but binary may be any ArrayBuffer or ArrayBufferView. */
+/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */
 export interface AttachmentInput {
   name: string;
   content: ArrayBuffer | ArrayBufferView;

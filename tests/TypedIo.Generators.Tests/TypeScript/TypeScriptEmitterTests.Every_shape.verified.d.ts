@@ -73,7 +73,7 @@ export interface Everything {
   unsupported: unknown;
 }
 
-/** What a client sends: as the declaration without 'Input', but binary may be any ArrayBuffer or ArrayBufferView. */
+/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */
 export interface EverythingInput {
   shape: Shape;
   shapes: Shape[];

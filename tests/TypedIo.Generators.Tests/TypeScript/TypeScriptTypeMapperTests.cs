@@ -488,10 +488,10 @@ public sealed class TypeScriptTypeMapperTests
         {
             Assert.Equal(
                 "export interface File {\n  name: string;\n  content: ArrayBuffer;\n  thumbnail: ArrayBuffer | null;\n}\n\n"
-                + "/** What a client sends: as the declaration without 'Input', but binary may be any ArrayBuffer or ArrayBufferView. */\n"
+                + "/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */\n"
                 + "export interface FileInput {\n  name: string;\n  content: ArrayBuffer | ArrayBufferView;\n  thumbnail: ArrayBuffer | ArrayBufferView | null;\n}\n\n"
                 + "export interface Folder {\n  name: string;\n  children: Folder[];\n  files: Record<string, File>;\n}\n\n"
-                + "/** What a client sends: as the declaration without 'Input', but binary may be any ArrayBuffer or ArrayBufferView. */\n"
+                + "/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */\n"
                 + "export interface FolderInput {\n  name: string;\n  children: FolderInput[];\n  files: Record<string, FileInput>;\n}\n",
                 mapped.DeclarationText);
         }
