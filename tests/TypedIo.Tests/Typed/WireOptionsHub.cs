@@ -32,3 +32,12 @@ internal sealed partial class WireHub : SocketHub<IWireClient>, IWireHub
 {
     public Task<WireItem> Echo(WireItem item) => Task.FromResult(item);
 }
+
+/// <summary>A typed hub filter refusing one postal code: what the real client sees of a filter's refusal.</summary>
+internal sealed class BlockedPostalCodeFilter : ISocketHubFilter
+{
+    public ValueTask<object?> InvokeMethodAsync(SocketHubInvocationContext context, SocketHubFilterNext next) =>
+        context.Arguments is [WireItem { PostalCode: "00000" }]
+            ? ValueTask.FromResult(context.Reject(new SocketRejection("blocked", "This postal code is blocked.")))
+            : next(context);
+}

@@ -36,7 +36,11 @@ const note: string | null | undefined = item.note;
 // Sent as numbers too.
 const again = await socket.emitWithAck("echo", { postal_code: "54321", speed: "Slow", note: "fragile", count: 4, weight: 1 });
 if ("error" in again) fail(again.error.message);
+
+// Refused by a typed hub filter: the ack is the rejection envelope.
+const blocked = await socket.emitWithAck("echo", { postal_code: "00000", speed: "Slow", count: 1, weight: 1 });
+if (!("error" in blocked)) fail("the filter did not refuse");
 socket.close();
 
-process.stdout.write(JSON.stringify({ event: "result", keys: Object.keys(item), count, weight, speed: item.speed, note: note ?? "absent", again }) + "\n");
+process.stdout.write(JSON.stringify({ event: "result", keys: Object.keys(item), count, weight, speed: item.speed, note: note ?? "absent", again, blocked }) + "\n");
 process.exit(0);
