@@ -27,6 +27,9 @@ internal sealed record HubSpec(
     /// <summary>The authorization attributes of the hub class (checked at namespace connection), or null.</summary>
     public AuthorizationSpec? Authorization { get; init; }
 
+    /// <summary>The named JSON Schemas the AsyncAPI document of the hub refers to (name, text in <c>Text</c>).</summary>
+    public EquatableArray<TsDeclaration> Schemas { get; init; }
+
     /// <summary>The static methods that find a forbidden null inside a bound argument (see <c>NullChecks</c>).</summary>
     public EquatableArray<string> NullChecks { get; init; }
 
@@ -88,7 +91,11 @@ internal sealed record ParameterSpec(string Name, TypeRefSpec Type, bool IsRest)
 /// <param name="IsNullable">Whether null is a valid value (a nullable value type or an annotated reference type).</param>
 /// <param name="TypeScriptOut">The TypeScript type of a value the server sends.</param>
 /// <param name="TypeScriptIn">The TypeScript type of a value the client sends (differs for binary: a view is accepted too).</param>
-internal sealed record TypeRefSpec(string CSharp, bool IsNullable, string TypeScriptOut, string TypeScriptIn);
+internal sealed record TypeRefSpec(string CSharp, bool IsNullable, string TypeScriptOut, string TypeScriptIn)
+{
+    /// <summary>The JSON Schema of the value on the wire (for the AsyncAPI document); <c>{}</c> when anything goes.</summary>
+    public string Schema { get; init; } = "{}";
+}
 
 /// <summary>A named TypeScript declaration (interface, type alias) that contract types need.</summary>
 /// <param name="Name">The declared name (used to sort and to detect two C# types claiming one name).</param>

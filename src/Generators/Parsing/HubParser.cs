@@ -46,7 +46,8 @@ internal static class HubParser
 
         cancellationToken.ThrowIfCancellationRequested();
         var jsonOptions = JsonContext(context.Attributes[0]) is { } jsonContext ? JsonWireOptions.FromContext(jsonContext) : JsonWireOptions.Default;
-        var mapper = new TypeScriptTypeMapper(compilation, jsonOptions);
+        var schemas = new AsyncApi.JsonSchemaMapper(compilation, jsonOptions);
+        var mapper = new TypeScriptTypeMapper(compilation, jsonOptions, schemas);
         var eventAttribute = compilation.GetTypeByMetadataName(EventAttributeMetadataName);
         var incomingInterfaces = IncomingInterfaces(hub, compilation).ToList();
         var incomingName = string.Join(", ", incomingInterfaces.Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
@@ -71,6 +72,7 @@ internal static class HubParser
         {
             Authorization = ReadAuthorization(HubAttributes(hub, compilation), compilation),
             NullChecks = nullChecks.Methods,
+            Schemas = schemas.Schemas,
         };
         return new HubParseResult(spec, diagnostics.ToEquatableArray());
     }

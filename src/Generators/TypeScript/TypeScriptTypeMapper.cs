@@ -41,10 +41,13 @@ internal sealed partial class TypeScriptTypeMapper
 
     private readonly JsonWireOptions _options;
 
-    public TypeScriptTypeMapper(Compilation compilation, JsonWireOptions? options = null)
+    private readonly AsyncApi.JsonSchemaMapper? _schemas;
+
+    public TypeScriptTypeMapper(Compilation compilation, JsonWireOptions? options = null, AsyncApi.JsonSchemaMapper? schemas = null)
     {
         _known = new TypeScriptKnownTypes(compilation);
         _options = options ?? JsonWireOptions.Default;
+        _schemas = schemas;
     }
 
     /// <summary>Every declaration the mapped types need so far, sorted by name (ordinal).</summary>
@@ -71,7 +74,7 @@ internal sealed partial class TypeScriptTypeMapper
         try
         {
             var input = MapType(type, new Site(null, location));
-            return new TypeRefSpec(type.ToDisplayString(CSharpFormat), isNullable, output, input);
+            return new TypeRefSpec(type.ToDisplayString(CSharpFormat), isNullable, output, input) { Schema = _schemas?.Map(type) ?? "{}" };
         }
         finally
         {
