@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TypedIo.Generators.AsyncApi;
 using TypedIo.Generators.Emitting;
 using TypedIo.Generators.Model;
 using TypedIo.Generators.Parsing;
@@ -41,7 +42,10 @@ public sealed class HubGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Spec!)
             .WithTrackingName(TrackingNames.Specs);
         context.RegisterSourceOutput(specs, static (spc, spec) =>
-            spc.AddSource(HintName(spec), HubEmitter.Emit(spec)));
+        {
+            spc.AddSource(HintName(spec), HubEmitter.Emit(spec));
+            spc.AddSource(AsyncApiEmitter.HintName(spec), AsyncApiEmitter.EmitSource(spec));
+        });
 
         var all = specs
             .Collect()

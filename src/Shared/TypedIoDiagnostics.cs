@@ -8,8 +8,8 @@ namespace TypedIo.CodeAnalysis;
 /// release tracking files next to this one list them all.
 /// </summary>
 /// <remarks>
-/// TIO001–TIO009, TIO012–TIO014: the generator, about hubs and contracts it cannot serve. TIO010, TIO011: the
-/// generator's TypeScript declarations. TIO020–TIO026: the analyzers, about untyped calls and contract mistakes.
+/// TIO001–TIO009, TIO012–TIO014: the generator, about hubs and contracts it cannot serve. TIO010, TIO011, TIO015:
+/// the generator's TypeScript declarations. TIO020–TIO026: the analyzers, about untyped calls and contract mistakes.
 /// </remarks>
 internal static class TypedIoDiagnostics
 {
@@ -99,6 +99,11 @@ internal static class TypedIoDiagnostics
         "Two contract types map to the TypeScript name '{0}' ('{1}' and '{2}'); the second is renamed '{3}'",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor TypeScriptReservedName = Create("TIO015",
+        "A contract type is renamed in TypeScript",
+        "'{0}' cannot be called '{1}' in TypeScript ({2}); it is declared as '{3}': choose a name with [TsName(\"...\")]",
+        DiagnosticSeverity.Warning);
+
     // ---- the analyzers ----
 
     public static readonly DiagnosticDescriptor MisspelledEvent = Create("TIO020",
@@ -133,6 +138,6 @@ internal static class TypedIoDiagnostics
 
     public static readonly DiagnosticDescriptor NotSerializable = Create("TIO026",
         "Type cannot travel as JSON",
-        "'{0}' of '{1}' has type '{2}': {3}",
+        "{0} of '{1}' has type '{2}': {3}",
         DiagnosticSeverity.Error);
 }

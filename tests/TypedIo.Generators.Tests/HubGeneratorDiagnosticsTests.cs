@@ -41,6 +41,32 @@ public sealed class HubGeneratorDiagnosticsTests
     }
 
     [Fact]
+    public void Null_checks_are_written_for_collections_at_any_depth_and_compile_for_recursive_and_awkward_types()
+    {
+        var result = GeneratorRunner.Run(Usings + "using System.Collections.Generic;\n" + """
+            public sealed class Tree { public string Name { get; set; } = ""; public List<Tree> Children { get; set; } = []; public Tree? Parent { get; set; } public int[] @class { get; set; } = []; }
+            public struct Cell { public List<string> Notes { get; set; } }
+            public sealed record Grid(Cell[] Cells, IReadOnlyDictionary<string, List<Cell>> Named, string?[] Optional, List<int?> Numbers);
+            public sealed record Plain(string Name, List<string?> Maybe, int[] Numbers);
+            public interface IClient { }
+            public interface IHub { Task Plant(Tree tree, Grid? grid, Plain plain, Dictionary<string, string> labels, List<Tree?> forest); }
+            [SocketHub] public sealed partial class H : SocketHub<IClient>, IHub
+            {
+                public Task Plant(Tree tree, Grid? grid, Plain plain, Dictionary<string, string> labels, List<Tree?> forest) => Task.CompletedTask;
+            }
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilationProblems);
+        var source = result.Source("H.g.cs");
+        Assert.Contains("HubParameter.Of<global::Tree>(\"tree\", allowsNull: false, findNull:", source, StringComparison.Ordinal);
+        Assert.Contains("HubParameter.Of<global::Grid?>(\"grid\", allowsNull: true, findNull:", source, StringComparison.Ordinal);
+        Assert.Contains("HubParameter.Of<global::Plain>(\"plain\", allowsNull: false)", source, StringComparison.Ordinal); // nothing forbids null inside
+        Assert.Contains("HubParameter.Of<global::System.Collections.Generic.Dictionary<string, string>>(\"labels\", allowsNull: false, findNull:", source, StringComparison.Ordinal);
+        Assert.Contains("HubParameter.Of<global::System.Collections.Generic.List<global::Tree?>>(\"forest\", allowsNull: false, findNull:", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Duplicate_names_are_fine_across_directions()
     {
         var result = GeneratorRunner.Run(Usings + """

@@ -66,6 +66,12 @@ internal static class HubEmitter
         foreach (var e in hub.Incoming.Events)
             WriteHubMethod(w, self, e);
         w.Close(";");
+        foreach (var method in hub.NullChecks)
+        {
+            w.Line();
+            foreach (var line in method.TrimEnd('\n').Split('\n'))
+                w.Line(line);
+        }
         w.Line();
         WriteClientProxy(w, hub);
         w.Line();
@@ -77,7 +83,9 @@ internal static class HubEmitter
     {
         var parameters = string.Join(", ", e.Parameters.Select(p => p.IsRest
             ? $"{Runtime}.HubParameter.{(p.Type.CSharp == "object?[]" ? "RawRest" : "Rest")}({Literal(p.Name)})"
-            : $"{Runtime}.HubParameter.Of<{p.Type.CSharp}>({Literal(p.Name)}, allowsNull: {Bool(p.Type.IsNullable)})"));
+            : p.NullCheck is null
+                ? $"{Runtime}.HubParameter.Of<{p.Type.CSharp}>({Literal(p.Name)}, allowsNull: {Bool(p.Type.IsNullable)})"
+                : $"{Runtime}.HubParameter.Of<{p.Type.CSharp}>({Literal(p.Name)}, allowsNull: {Bool(p.Type.IsNullable)}, findNull: static value => value is null ? null : {p.NullCheck}(value))"));
         var arguments = e.Parameters.Select((p, i) => p.Type.IsNullable
             ? $"({p.Type.CSharp})invocation.Arguments[{i}]"
             : $"({p.Type.CSharp})invocation.Arguments[{i}]!").ToList();

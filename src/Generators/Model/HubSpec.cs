@@ -27,6 +27,12 @@ internal sealed record HubSpec(
     /// <summary>The authorization attributes of the hub class (checked at namespace connection), or null.</summary>
     public AuthorizationSpec? Authorization { get; init; }
 
+    /// <summary>The named JSON Schemas the AsyncAPI document of the hub refers to (name, text in <c>Text</c>).</summary>
+    public EquatableArray<TsDeclaration> Schemas { get; init; }
+
+    /// <summary>The static methods that find a forbidden null inside a bound argument (see <c>NullChecks</c>).</summary>
+    public EquatableArray<string> NullChecks { get; init; }
+
     /// <summary>The hub's fully qualified name, <c>global::</c> included.</summary>
     public string FullName => ClassNamespace.Length == 0 ? $"global::{ClassName}" : $"global::{ClassNamespace}.{ClassName}";
 }
@@ -74,14 +80,22 @@ internal sealed record AttributeSpec(string TypeFullName, EquatableArray<string>
 /// <param name="Name">The C# parameter name (also used in the TypeScript signature).</param>
 /// <param name="Type">Its type.</param>
 /// <param name="IsRest">A trailing <c>params JsonNode?[]</c>: every remaining wire argument.</param>
-internal sealed record ParameterSpec(string Name, TypeRefSpec Type, bool IsRest);
+internal sealed record ParameterSpec(string Name, TypeRefSpec Type, bool IsRest)
+{
+    /// <summary>The generated method finding a forbidden null inside the argument, or null when none can hide there.</summary>
+    public string? NullCheck { get; init; }
+}
 
 /// <summary>A type as each side spells it.</summary>
 /// <param name="CSharp">The fully qualified C# type (<c>global::</c>, nullable annotation included).</param>
 /// <param name="IsNullable">Whether null is a valid value (a nullable value type or an annotated reference type).</param>
 /// <param name="TypeScriptOut">The TypeScript type of a value the server sends.</param>
 /// <param name="TypeScriptIn">The TypeScript type of a value the client sends (differs for binary: a view is accepted too).</param>
-internal sealed record TypeRefSpec(string CSharp, bool IsNullable, string TypeScriptOut, string TypeScriptIn);
+internal sealed record TypeRefSpec(string CSharp, bool IsNullable, string TypeScriptOut, string TypeScriptIn)
+{
+    /// <summary>The JSON Schema of the value on the wire (for the AsyncAPI document); <c>{}</c> when anything goes.</summary>
+    public string Schema { get; init; } = "{}";
+}
 
 /// <summary>A named TypeScript declaration (interface, type alias) that contract types need.</summary>
 /// <param name="Name">The declared name (used to sort and to detect two C# types claiming one name).</param>

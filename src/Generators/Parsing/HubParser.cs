@@ -45,12 +45,15 @@ internal static class HubParser
             return new HubParseResult(null, diagnostics.ToEquatableArray());
 
         cancellationToken.ThrowIfCancellationRequested();
-        var mapper = new TypeScriptTypeMapper(compilation);
+        var jsonOptions = JsonContext(context.Attributes[0]) is { } jsonContext ? JsonWireOptions.FromContext(jsonContext) : JsonWireOptions.Default;
+        var schemas = new AsyncApi.JsonSchemaMapper(compilation, jsonOptions);
+        var mapper = new TypeScriptTypeMapper(compilation, jsonOptions, schemas);
         var eventAttribute = compilation.GetTypeByMetadataName(EventAttributeMetadataName);
         var incomingInterfaces = IncomingInterfaces(hub, compilation).ToList();
         var incomingName = string.Join(", ", incomingInterfaces.Select(i => i.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
-        var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", hub, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
-        var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", null, eventAttribute, mapper, compilation, diagnostics, cancellationToken);
+        var nullChecks = new NullChecks(compilation, jsonOptions);
+        var incoming = ParseContract(incomingInterfaces, incomingName, "client to server", hub, eventAttribute, mapper, nullChecks, compilation, diagnostics, cancellationToken);
+        var outgoing = ParseContract([clientContract], clientContract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), "server to client", null, eventAttribute, mapper, null, compilation, diagnostics, cancellationToken);
         CheckEmitterMembers(clientContract, outgoing, diagnostics);
         diagnostics.AddRange(mapper.Diagnostics);
         if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -68,6 +71,8 @@ internal static class HubParser
             mapper.Declarations)
         {
             Authorization = ReadAuthorization(HubAttributes(hub, compilation), compilation),
+            NullChecks = nullChecks.Methods,
+            Schemas = schemas.Schemas,
         };
         return new HubParseResult(spec, diagnostics.ToEquatableArray());
     }
@@ -126,6 +131,7 @@ internal static class HubParser
         INamedTypeSymbol? implementer,
         INamedTypeSymbol? eventAttribute,
         TypeScriptTypeMapper mapper,
+        NullChecks? nullChecks,
         Compilation compilation,
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
@@ -148,7 +154,7 @@ internal static class HubParser
                 }
                 if (!seen.Add(method))
                     continue;
-                var spec = ParseEvent(method, eventAttribute, mapper, compilation, diagnostics);
+                var spec = ParseEvent(method, eventAttribute, mapper, nullChecks, compilation, diagnostics);
                 if (spec is null)
                     continue;
                 if (implementer is not null)
@@ -171,7 +177,7 @@ internal static class HubParser
         return new ContractSpec(displayName, events.ToEquatableArray());
     }
 
-    private static EventSpec? ParseEvent(IMethodSymbol method, INamedTypeSymbol? eventAttribute, TypeScriptTypeMapper mapper, Compilation compilation, List<DiagnosticInfo> diagnostics)
+    private static EventSpec? ParseEvent(IMethodSymbol method, INamedTypeSymbol? eventAttribute, TypeScriptTypeMapper mapper, NullChecks? nullChecks, Compilation compilation, List<DiagnosticInfo> diagnostics)
     {
         var location = method.Locations.FirstOrDefault();
         var qualified = $"{method.ContainingType.Name}.{method.Name}";
@@ -245,7 +251,10 @@ internal static class HubParser
                 parameters.Add(new ParameterSpec(parameter.Name, new TypeRefSpec(restType, false, "unknown[]", "unknown[]"), IsRest: true));
                 continue;
             }
-            parameters.Add(new ParameterSpec(parameter.Name, mapper.Map(parameter.Type, parameterLocation), IsRest: false));
+            parameters.Add(new ParameterSpec(parameter.Name, mapper.Map(parameter.Type, parameterLocation), IsRest: false)
+            {
+                NullCheck = nullChecks?.For(parameter.Type),
+            });
         }
 
         TypeRefSpec? ack = ackType is null ? null : mapper.Map(ackType, location);
@@ -336,6 +345,10 @@ internal static class HubParser
         }
         return (false, null, false);
     }
+
+    /// <summary>The context named by <c>[SocketHub(JsonContext = typeof(...))]</c>, or null.</summary>
+    private static INamedTypeSymbol? JsonContext(AttributeData attribute) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.Key == "JsonContext").Value.Value as INamedTypeSymbol;
 
     private static (string Path, string? Pattern) ReadAttribute(AttributeData attribute)
     {

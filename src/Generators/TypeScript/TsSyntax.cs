@@ -27,7 +27,7 @@ internal static class TsSyntax
     private static readonly HashSet<string> ReservedTypeNames = new(StringComparer.Ordinal)
     {
         "any", "bigint", "boolean", "never", "number", "object", "string", "symbol", "undefined", "unknown",
-        "Record", "ArrayBuffer", "ArrayBufferView", TypeScriptEmitter.RejectionTypeName,
+        "Record", "ArrayBuffer", "ArrayBufferView", TypeScriptEmitter.RejectionTypeName, TypeScriptEmitter.ErrorEventTypeName,
     };
 
     /// <summary>Whether <paramref name="name"/> can be written unquoted as a property key (an ASCII identifier).</summary>
@@ -44,7 +44,15 @@ internal static class TsSyntax
     }
 
     /// <summary>Whether a declaration cannot be called <paramref name="name"/>.</summary>
-    public static bool IsReservedTypeName(string name) => ReservedWords.Contains(name) || ReservedTypeNames.Contains(name);
+    public static bool IsReservedTypeName(string name) => WhyReserved(name) is not null;
+
+    /// <summary>Why a declaration cannot be called <paramref name="name"/> (for TIO015), or null when it can.</summary>
+    public static string? WhyReserved(string name) =>
+        ReservedWords.Contains(name) ? "a reserved word of JavaScript"
+        : name is TypeScriptEmitter.RejectionTypeName or TypeScriptEmitter.ErrorEventTypeName ? "the name of a type every TypedIo declaration file declares"
+        : ReservedTypeNames.Contains(name) ? "the name of a TypeScript type the declarations use, which it would hide"
+        : !IsIdentifier(name) ? "not an identifier"
+        : null;
 
     /// <summary>A property key or event name: as is when it is an identifier, quoted otherwise.</summary>
     public static string PropertyKey(string name) => IsIdentifier(name) ? name : Quote(name);

@@ -68,6 +68,7 @@ internal sealed class TypeScriptKnownTypes
         JsonStringEnumMemberNameAttribute = Json(compilation, "JsonStringEnumMemberNameAttribute");
         JsonDerivedTypeAttribute = Json(compilation, "JsonDerivedTypeAttribute");
         JsonPolymorphicAttribute = Json(compilation, "JsonPolymorphicAttribute");
+        TsNameAttribute = compilation.GetTypeByMetadataName("TypedIo.TsNameAttribute");
     }
 
     public INamedTypeSymbol? MemberInfo { get; }
@@ -88,6 +89,7 @@ internal sealed class TypeScriptKnownTypes
     public INamedTypeSymbol? JsonStringEnumMemberNameAttribute { get; }
     public INamedTypeSymbol? JsonDerivedTypeAttribute { get; }
     public INamedTypeSymbol? JsonPolymorphicAttribute { get; }
+    public INamedTypeSymbol? TsNameAttribute { get; }
 
     /// <summary>What <paramref name="type"/> (its generic definition) is to System.Text.Json, if it is a well-known type.</summary>
     public KnownKind KindOf(INamedTypeSymbol type)

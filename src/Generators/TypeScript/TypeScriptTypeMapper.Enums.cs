@@ -17,7 +17,7 @@ internal sealed partial class TypeScriptTypeMapper
         if (converter is not null && !IsStringEnumConverter(converter))
             return Unsupported(type, "it has a custom JsonConverter, whose JSON the generator cannot know", site);
 
-        var asString = converter is not null;
+        var asString = converter is not null || _options.StringEnums;
         return Declare(definition, site, (enumType, name, _) => asString ? StringEnumDeclaration(enumType, name) : NumericEnumDeclaration(enumType, name));
     }
 

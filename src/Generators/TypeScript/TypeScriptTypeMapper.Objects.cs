@@ -92,6 +92,8 @@ internal sealed partial class TypeScriptTypeMapper
                 return; // hidden by a member of a derived type
 
             var ignore = IgnoreCondition(member);
+            if (ignore == IgnoreNever && !HasIgnoreAttribute(member))
+                ignore = DefaultIgnore(type);
             if (ignore == IgnoreAlways)
                 return;
             if (HasAttribute(member, _known.JsonExtensionDataAttribute))
@@ -100,7 +102,7 @@ internal sealed partial class TypeScriptTypeMapper
                 return;
             }
 
-            var jsonName = StringArgument(member, _known.JsonPropertyNameAttribute) ?? JsonCamelCase.Convert(member.Name);
+            var jsonName = StringArgument(member, _known.JsonPropertyNameAttribute) ?? _options.ConvertName(member.Name);
             if (!jsonNames.Add(jsonName))
                 return; // System.Text.Json refuses the type; the first one is as good a guess as any
 
@@ -123,6 +125,17 @@ internal sealed partial class TypeScriptTypeMapper
         }
         return Unsupported(type, "its member has a custom JsonConverter, whose JSON the generator cannot know", site);
     }
+
+    private bool HasIgnoreAttribute(ISymbol member) => HasAttribute(member, _known.JsonIgnoreAttribute);
+
+    /// <summary>The options' <c>DefaultIgnoreCondition</c> as it applies to a member of <paramref name="type"/>.</summary>
+    private int DefaultIgnore(ITypeSymbol type) => _options.IgnoreCondition switch
+    {
+        IgnoreWhenWritingNull => IsNullable(type) || (type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.NotAnnotated)
+            ? IgnoreWhenWritingNull : IgnoreNever,
+        IgnoreWhenWritingDefault => IgnoreWhenWritingDefault,
+        _ => IgnoreNever,
+    };
 
     private int IgnoreCondition(ISymbol member)
     {

@@ -35,7 +35,20 @@ internal sealed partial class TypeScriptTypeMapper
     // The generic definition whose declaration is being written: its type parameters may appear as themselves.
     private INamedTypeSymbol? _declaring;
 
-    public TypeScriptTypeMapper(Compilation compilation) => _known = new TypeScriptKnownTypes(compilation);
+    // Mapping what a client sends (binary may be any view), rather than what the server sends.
+    private bool _input;
+    private readonly Dictionary<INamedTypeSymbol, string> _inputNames = new(SymbolEqualityComparer.Default);
+
+    private readonly JsonWireOptions _options;
+
+    private readonly AsyncApi.JsonSchemaMapper? _schemas;
+
+    public TypeScriptTypeMapper(Compilation compilation, JsonWireOptions? options = null, AsyncApi.JsonSchemaMapper? schemas = null)
+    {
+        _known = new TypeScriptKnownTypes(compilation);
+        _options = options ?? JsonWireOptions.Default;
+        _schemas = schemas;
+    }
 
     /// <summary>Every declaration the mapped types need so far, sorted by name (ordinal).</summary>
     public EquatableArray<TsDeclaration> Declarations =>
@@ -44,20 +57,29 @@ internal sealed partial class TypeScriptTypeMapper
     /// <summary>The types TypeScript cannot express (TIO010) and the names two types claimed (TIO011), in the order found.</summary>
     public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
 
-    /// <summary>Maps a contract parameter or ack type, nullable annotation included.</summary>
+    /// <summary>Maps a contract parameter or ack type, nullable annotation included, for both directions.</summary>
     /// <param name="type">The type as declared (its nullable annotation counts).</param>
     /// <param name="location">Where a diagnostic about it goes (the parameter or method).</param>
+    /// <remarks>
+    /// What a client may send and what it receives differ only for binary: it may send any view on the bytes
+    /// (<c>ArrayBuffer | ArrayBufferView</c>), and receives an <c>ArrayBuffer</c> (a <c>Buffer</c> in Node, which is a
+    /// view too). So a named type that holds binary at any depth gets a second declaration for what the client sends,
+    /// <c>XInput</c>; every other type has one declaration for both directions.
+    /// </remarks>
     public TypeRefSpec Map(ITypeSymbol type, Location? location)
     {
         var isNullable = IsNullable(type);
         var output = MapType(type, new Site(null, location));
-
-        // At the top level a client may send any view on the bytes; nested, the declarations are shared by both
-        // directions, so they say what the server sends.
-        var input = IsBinary(NullableUnderlying(type) ?? type)
-            ? isNullable ? "ArrayBuffer | ArrayBufferView | null" : "ArrayBuffer | ArrayBufferView"
-            : output;
-        return new TypeRefSpec(type.ToDisplayString(CSharpFormat), isNullable, output, input);
+        _input = true;
+        try
+        {
+            var input = MapType(type, new Site(null, location));
+            return new TypeRefSpec(type.ToDisplayString(CSharpFormat), isNullable, output, input) { Schema = _schemas?.Map(type) ?? "{}" };
+        }
+        finally
+        {
+            _input = false;
+        }
     }
 
     private static bool IsNullable(ITypeSymbol type) =>
@@ -72,6 +94,24 @@ internal sealed partial class TypeScriptTypeMapper
         INamedTypeSymbol named => _known.KindOf(named) == KnownKind.MemoryOfT && named.TypeArguments[0].SpecialType == SpecialType.System_Byte,
         _ => false,
     };
+
+    /// <summary>
+    /// A number as the options' number handling writes it (<c>WriteAsString</c>: a string) or reads it
+    /// (<c>AllowReadingFromString</c>: a number or a string); with named literals, a float may be NaN or an infinity.
+    /// </summary>
+    private string Number(bool floatingPoint)
+    {
+        var handling = _options.NumberHandling;
+        var text = _input
+            ? (handling & JsonWireOptions.AllowReadingFromString) != 0 ? "number | string" : "number"
+            : (handling & JsonWireOptions.WriteAsString) != 0 ? "string" : "number";
+        if (floatingPoint && (handling & JsonWireOptions.AllowNamedFloatingPointLiterals) != 0 && text == "number")
+            text += " | 'NaN' | 'Infinity' | '-Infinity'";
+        return text;
+    }
+
+    /// <summary>Binary as the client receives it, or as it may send it.</summary>
+    private string Binary => _input ? "ArrayBuffer | ArrayBufferView" : "ArrayBuffer";
 
     private string MapType(ITypeSymbol type, Site site)
     {
@@ -94,7 +134,7 @@ internal sealed partial class TypeScriptTypeMapper
             case IArrayTypeSymbol array:
                 if (array.Rank != 1)
                     return Unsupported(type, "System.Text.Json does not serialize multi-dimensional arrays", site);
-                return IsBinary(array) ? "ArrayBuffer" : TsSyntax.ArrayOf(MapType(array.ElementType, site));
+                return IsBinary(array) ? Binary : TsSyntax.ArrayOf(MapType(array.ElementType, site));
             case INamedTypeSymbol named:
                 return MapNamed(named, site);
             default:
@@ -116,7 +156,7 @@ internal sealed partial class TypeScriptTypeMapper
             case SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
                 or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
                 or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal:
-                return "number";
+                return Number(type.SpecialType is SpecialType.System_Single or SpecialType.System_Double);
             case SpecialType.System_Object:
                 return "unknown";
         }
@@ -126,7 +166,7 @@ internal sealed partial class TypeScriptTypeMapper
             case KnownKind.String:
                 return "string";
             case KnownKind.Number:
-                return "number";
+                return Number(floatingPoint: type.Name == "Half");
             case KnownKind.AnyJson:
                 return "unknown";
             case KnownKind.JsonObject:
@@ -134,7 +174,7 @@ internal sealed partial class TypeScriptTypeMapper
             case KnownKind.JsonArray:
                 return "unknown[]";
             case KnownKind.MemoryOfT:
-                return IsBinary(type) ? "ArrayBuffer" : TsSyntax.ArrayOf(MapType(type.TypeArguments[0], site));
+                return IsBinary(type) ? Binary : TsSyntax.ArrayOf(MapType(type.TypeArguments[0], site));
             case KnownKind.Task:
                 return Unsupported(type, "a task is not a value", site);
             case KnownKind.Unsupported:
@@ -242,18 +282,25 @@ internal sealed partial class TypeScriptTypeMapper
     /// </summary>
     private string Declare(INamedTypeSymbol definition, Site site, Func<INamedTypeSymbol, string, Site, string> build)
     {
-        if (_names.TryGetValue(definition, out var existing))
+        var input = _input && ReachesBinary(definition);
+        var names = input ? _inputNames : _names;
+        if (names.TryGetValue(definition, out var existing))
             return existing;
 
         var sourceType = definition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        var name = ClaimName(DesiredName(definition), sourceType, site);
-        _names.Add(definition, name);
+        var name = input
+            ? ClaimName(DesiredName(definition) + "Input", sourceType + " (input)", definition, site)
+            : ClaimName(DesiredName(definition), sourceType, definition, site);
+        names.Add(definition, name);
 
         var outer = _declaring;
         _declaring = definition;
         try
         {
-            _declarations[name] = new TsDeclaration(name, sourceType, build(definition, name, site));
+            var text = build(definition, name, site);
+            if (input)
+                text = "/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */\n" + text;
+            _declarations[name] = new TsDeclaration(name, input ? sourceType + " (input)" : sourceType, text);
         }
         finally
         {
@@ -262,19 +309,34 @@ internal sealed partial class TypeScriptTypeMapper
         return name;
     }
 
-    /// <summary>The C# simple name; a nested type is <c>Outer_Inner</c>.</summary>
-    private static string DesiredName(INamedTypeSymbol type) =>
-        type.ContainingType is { } containing ? DesiredName(containing) + "_" + type.Name : type.Name;
+    /// <summary>The name of <c>[TsName("...")]</c>, else the C# simple name; a nested type is <c>Outer_Inner</c>.</summary>
+    private string DesiredName(INamedTypeSymbol type)
+    {
+        if (StringArgument(type, _known.TsNameAttribute) is { Length: > 0 } chosen)
+            return chosen;
+        return type.ContainingType is { } containing ? DesiredName(containing) + "_" + type.Name : type.Name;
+    }
 
-    private string ClaimName(string desired, string sourceType, Site site)
+    private string ClaimName(string desired, string sourceType, INamedTypeSymbol definition, Site site)
     {
         var name = desired;
+        var valid = TsSyntax.IsIdentifier(desired) ? desired : "_" + new string([.. desired.Select(c => char.IsLetterOrDigit(c) && c < 128 ? c : '_')]);
         for (var suffix = 2; _sourceTypeByName.ContainsKey(name) || TsSyntax.IsReservedTypeName(name); suffix++)
-            name = desired + suffix.ToString(CultureInfo.InvariantCulture);
+            name = valid + suffix.ToString(CultureInfo.InvariantCulture);
         _sourceTypeByName.Add(name, sourceType);
 
-        if (name != desired && _sourceTypeByName.TryGetValue(desired, out var first))
+        if (name == desired)
+            return name;
+        if (TsSyntax.WhyReserved(desired) is { } why)
+        {
+            var location = definition.Locations.FirstOrDefault(l => l.IsInSource) ?? site.Location;
+            Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptReservedName, location,
+                definition.ToDisplayString(), desired, why, name));
+        }
+        else if (_sourceTypeByName.TryGetValue(desired, out var first))
+        {
             Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, site.Location, desired, first, sourceType, name));
+        }
         return name;
     }
 

@@ -67,7 +67,7 @@ public static class SocketValidationExtensions
             && await ArgumentValidation.ValidateAsync(services, value, socketEvent.Socket.Connection.Closed).ConfigureAwait(false) is { } failures)
         {
             var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            ArgumentValidation.AddErrors(errors, null, failures, ArgumentValidation.NamingPolicy(socketEvent.Socket));
+            ArgumentValidation.AddErrors(errors, null, typeof(T), value, failures, ArgumentValidation.SerializerOptions(socketEvent.Socket));
             PipelineLog.ValidationFailed(socketEvent.Socket.Namespace.Server.Logger, socketEvent.Socket.Id, socketEvent.Name, string.Join(", ", errors.Keys));
             socketEvent.Reject(ArgumentValidation.Rejection(socketEvent.Name, errors));
             return;

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TypedIo.SocketIo;
 
 namespace TypedIo;
@@ -100,7 +102,22 @@ internal sealed class HubBinding<THub>
         object? result;
         try
         {
-            result = await method.Invoke(hub, new HubInvocation(socketEvent, arguments, context.SocketAborted)).ConfigureAwait(false);
+            var filters = Filters(socketEvent.Socket.Services);
+            if (filters.Length == 0)
+            {
+                result = await method.Invoke(hub, new HubInvocation(socketEvent, arguments, context.SocketAborted)).ConfigureAwait(false);
+            }
+            else
+            {
+                var invocation = new SocketHubInvocationContext(hub, context, method.EventName, method.MethodName, method.HasAck, method.Parameters, arguments, socketEvent);
+                result = await RunFiltersAsync(filters, 0, invocation, method, hub).ConfigureAwait(false);
+                if (invocation.Rejection is { } rejection)
+                {
+                    HubLog.MethodRefused(Logger, context.SocketId, method.EventName, _hubName, method.MethodName, rejection.Code, rejection.Message);
+                    socketEvent.Reject(rejection);
+                    return;
+                }
+            }
         }
         catch (SocketHubException ex)
         {
@@ -119,6 +136,28 @@ internal sealed class HubBinding<THub>
             socketEvent.Ack(new object?[] { result });
     }
 
+    /// <summary>The hub filters for <typeparamref name="THub"/>, in order (looked up once: the options are the root's).</summary>
+    private Type[] Filters(IServiceProvider? services)
+    {
+        if (_filters is { } known)
+            return known;
+        var options = services?.GetService<IOptions<SocketHubFilterOptions>>()?.Value;
+        return _filters = options is null ? [] : options.For(typeof(THub));
+    }
+
+    private Type[]? _filters;
+
+    /// <summary>Filter <paramref name="index"/> around the rest; past the last filter, the hub method.</summary>
+    private static ValueTask<object?> RunFiltersAsync(Type[] filters, int index, SocketHubInvocationContext invocation, HubMethod<THub> method, THub hub)
+    {
+        if (index == filters.Length)
+            return method.Invoke(hub, new HubInvocation(invocation.Event, invocation.Arguments, invocation.SocketAborted));
+        var filter = (ISocketHubFilter)invocation.Services.GetRequiredService(filters[index]);
+        return filter.InvokeMethodAsync(invocation, next => next.Rejection is null
+            ? RunFiltersAsync(filters, index + 1, next, method, hub)
+            : ValueTask.FromResult<object?>(null));
+    }
+
     /// <summary>Runs the validators of every bound argument; the failures of all of them make one rejection.</summary>
     private async ValueTask<SocketRejection?> ValidateAsync(HubMethod<THub> method, SocketEvent socketEvent, object?[] arguments, CancellationToken cancellationToken)
     {
@@ -135,7 +174,7 @@ internal sealed class HubBinding<THub>
                 continue;
             // One wire parameter: paths are relative to it (as in the JSON the client sent); several: prefixed by the name.
             var prefix = method.FixedParameterCount > 1 ? parameters[i].Name : null;
-            ArgumentValidation.AddErrors(errors ??= new(StringComparer.Ordinal), prefix, failures, ArgumentValidation.NamingPolicy(socketEvent.Socket));
+            ArgumentValidation.AddErrors(errors ??= new(StringComparer.Ordinal), prefix, parameters[i].Type, value, failures, ArgumentValidation.SerializerOptions(socketEvent.Socket));
         }
         if (errors is null)
             return null;
@@ -172,6 +211,11 @@ internal sealed class HubBinding<THub>
             if (value is null && !parameter.AllowsNull)
             {
                 reason = $"Argument '{parameter.Name}' of '{method.EventName}' must not be null.";
+                return false;
+            }
+            if (value is not null && parameter.FindNull?.Invoke(value) is { } path)
+            {
+                reason = $"Argument '{parameter.Name}' of '{method.EventName}' has null at '{parameter.Name}{path}', which its type does not allow.";
                 return false;
             }
             arguments[i] = value;

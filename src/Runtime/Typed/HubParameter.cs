@@ -30,6 +30,12 @@ public sealed class HubParameter
 
     internal Func<SocketArgs, int, object?> Read { get; }
 
+    /// <summary>
+    /// Finds a <c>null</c> the C# type does not allow inside a bound value (an element or dictionary value declared
+    /// non-nullable, at any depth): returns its JSON path relative to the argument, or null when there is none.
+    /// </summary>
+    internal Func<object, string?>? FindNull { get; private init; }
+
     /// <summary>Runs the validators registered for the type (null for the rest parameters, which are not validated).</summary>
     internal Func<IServiceProvider, object, CancellationToken, ValueTask<List<ValidationFailure>?>>? Validate { get; private init; }
 
@@ -39,6 +45,22 @@ public sealed class HubParameter
         {
             Validate = static (services, value, cancellationToken) => ArgumentValidation.ValidateAsync(services, (T)value, cancellationToken),
         };
+
+    /// <summary>
+    /// A parameter of type <typeparamref name="T"/>, read with the server's JSON options, whose elements (or dictionary
+    /// values) may not be null where the C# type says so: <paramref name="findNull"/> returns the JSON path of such a
+    /// null inside a bound value (<c>[1]</c>, <c>.lines[0].tags[2]</c>), or null. The generator writes it from the nullable
+    /// annotations, which System.Text.Json does not enforce for elements.
+    /// </summary>
+    public static HubParameter Of<T>(string name, bool allowsNull, Func<T, string?> findNull)
+    {
+        ArgumentNullException.ThrowIfNull(findNull);
+        return new(name, typeof(T), allowsNull, isRest: false, static (args, index) => args.Get<T>(index))
+        {
+            Validate = static (services, value, cancellationToken) => ArgumentValidation.ValidateAsync(services, (T)value, cancellationToken),
+            FindNull = value => findNull((T)value),
+        };
+    }
 
     /// <summary>A trailing parameter taking every remaining argument as JSON nodes (binary values as byte arrays).</summary>
     public static HubParameter Rest(string name) =>

@@ -33,4 +33,13 @@ public sealed class SocketHubAttribute : Attribute
     /// first connection to it).
     /// </summary>
     public string? NamespacePattern { get; set; }
+
+    /// <summary>
+    /// The System.Text.Json source-generated context (a <c>JsonSerializerContext</c>) whose options the server uses
+    /// (<c>o.JsonSerializerOptions = new(ChatJsonContext.Default.Options)</c>). The generator reads its
+    /// <c>[JsonSourceGenerationOptions]</c> (naming policy, <c>UseStringEnumConverter</c>, <c>DefaultIgnoreCondition</c>,
+    /// <c>NumberHandling</c>) so that the TypeScript declarations match the JSON on the wire; without it they follow
+    /// the server's default options (camelCase).
+    /// </summary>
+    public Type? JsonContext { get; set; }
 }

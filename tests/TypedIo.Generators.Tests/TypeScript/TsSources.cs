@@ -39,6 +39,7 @@ internal static class TsSources
             Task<bool> AreYouThere();
             ValueTask<string?> Nickname(int attempt, CancellationToken cancellationToken);
             Task FileReceived(string name, byte[] data);
+            Task AttachmentReceived(Attachment attachment);
             Task<byte[]> Screenshot();
             [Event("user:joined")] Task UserJoined(string user);
         }
@@ -138,5 +139,24 @@ internal static class TsSources
             Task<Shape> Pick(Shape[] options);
             Task Changed(Everything everything);
         }
+        """;
+
+    /// <summary>Contract types named like TypeScript's globals: kept (Array, Event), renamed and reported (Record), or named with [TsName].</summary>
+    public const string Builtins = """
+        namespace Builtins;
+
+        public sealed record Array(int Length);
+        public sealed record Event(string Type, Array Items);
+        public sealed record Record(string Id, Dictionary<string, int> Counts);
+        [TsName("AuditEntry")] public sealed record ArrayBuffer(string Who);
+        [TsName("Promise_")] public sealed record Promise(bool Kept);
+
+        public interface IAudit
+        {
+            Task<Record> Write(Record record, Event @event);
+            Task Note(ArrayBuffer entry, Promise promise, Array[] arrays);
+        }
+
+        public interface IAuditClient { Task Written(Record record); }
         """;
 }

@@ -31,6 +31,7 @@ public sealed class TypeScriptCompileTests
             ["shop.d.ts"] = TypeScriptEmitterTests.EmitShop(out _),
             ["awkward.d.ts"] = TypeScriptEmitterTests.EmitAwkward(out _),
             ["kitchen.d.ts"] = TypeScriptEmitterTests.EmitKitchen(out _),
+            ["builtins.d.ts"] = TypeScriptEmitterTests.EmitBuiltins(out _),
         };
         foreach (var fixture in Directory.GetFiles(fixtures, "*.ts"))
             files[Path.GetFileName(fixture)] = File.ReadAllText(fixture);
@@ -41,7 +42,7 @@ public sealed class TypeScriptCompileTests
         var (exitCode, output) = await RunAsync("node", [tsc, "-p", Path.Combine(work, "tsconfig.json")], work);
 
         Assert.True(exitCode == 0, $"tsc failed (exit code {exitCode}) in {work}:\n{output}");
-        Assert.True(files.Count >= 7, "The fixtures were not found in " + fixtures);
+        Assert.True(files.Count >= 9, "The fixtures were not found in " + fixtures);
         Directory.Delete(work, recursive: true);
     }
 

@@ -33,6 +33,7 @@ export interface ChatServerToClientEvents {
   areYouThere: (callback: (result: boolean) => void) => void;
   nickname: (attempt: number, callback: (result: string | null) => void) => void;
   fileReceived: (name: string, data: ArrayBuffer) => void;
+  attachmentReceived: (attachment: Attachment) => void;
   screenshot: (callback: (result: ArrayBuffer | ArrayBufferView) => void) => void;
   'user:joined': (user: string) => void;
   'typedio:error': (rejection: TypedIoErrorEvent) => void;
@@ -44,7 +45,7 @@ export interface ChatClientToServerEvents {
   joinRoom: (room: string, callback: (result: JoinResult | TypedIoRejection) => void) => void;
   typing: (on: boolean) => void;
   count: (callback: (result: number | null | TypedIoRejection) => void) => void;
-  upload: (name: string, data: ArrayBuffer | ArrayBufferView, extra: Attachment | null) => void;
+  upload: (name: string, data: ArrayBuffer | ArrayBufferView, extra: AttachmentInput | null) => void;
   history: (room: string, page: number, callback: (result: Page<ChatMessage> | TypedIoRejection) => void) => void;
   setPriority: (priority: Priority) => void;
   relay: (eventName: string, ...args: unknown[]) => void;
@@ -56,6 +57,12 @@ export interface ChatClientToServerEvents {
 export interface Attachment {
   name: string;
   content: ArrayBuffer;
+}
+
+/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */
+export interface AttachmentInput {
+  name: string;
+  content: ArrayBuffer | ArrayBufferView;
 }
 
 export interface ChatMessage {

@@ -36,7 +36,7 @@ export interface KitchenServerToClientEvents {
 
 /** What a client emits to KitchenHub (socket.emit, socket.emitWithAck), from Kitchen.IKitchen. */
 export interface KitchenClientToServerEvents {
-  get: (input: Everything, shape: Shape, access: Access, callback: (result: Everything | TypedIoRejection) => void) => void;
+  get: (input: EverythingInput, shape: Shape, access: Access, callback: (result: Everything | TypedIoRejection) => void) => void;
   draw: (shapes: Shape[], preview: ArrayBuffer | ArrayBufferView | null) => void;
 }
 
@@ -70,6 +70,25 @@ export interface Everything {
   anything: unknown;
   blob: ArrayBuffer;
   blobs: ArrayBuffer[];
+  unsupported: unknown;
+}
+
+/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */
+export interface EverythingInput {
+  shape: Shape;
+  shapes: Shape[];
+  access: Access;
+  level: Level;
+  tree: TreeNode;
+  settings: Settings;
+  pairs: Page<Pair<string, number | null>>;
+  inner: Outer_Inner;
+  tags: Record<string, (string | null)[]>;
+  json: Record<string, unknown>;
+  items: unknown[];
+  anything: unknown;
+  blob: ArrayBuffer | ArrayBufferView;
+  blobs: (ArrayBuffer | ArrayBufferView)[];
   unsupported: unknown;
 }
 

@@ -41,6 +41,34 @@ public sealed class TypeScriptEmitterTests
         return TypeScriptEmitter.Emit([hub], out diagnostics);
     }
 
+    internal static string EmitBuiltins(out IReadOnlyList<DiagnosticInfo> diagnostics)
+    {
+        var compilation = TsTestHubs.Compile(TsSources.Builtins);
+        var hub = TsTestHubs.Hub(compilation, "Builtins.AuditHub", "Builtins.IAudit", "Builtins.IAuditClient", out var mapperDiagnostics, path: "/audit");
+        var text = TypeScriptEmitter.Emit([hub], out var emitterDiagnostics);
+        diagnostics = [.. mapperDiagnostics, .. emitterDiagnostics];
+        return text;
+    }
+
+    [Fact]
+    public void A_type_named_like_a_type_the_declarations_use_is_renamed_and_reported_or_named_with_TsName()
+    {
+        var text = EmitBuiltins(out var diagnostics);
+
+        var renamed = Assert.Single(diagnostics);
+        Assert.Equal("TIO015", renamed.Descriptor.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, renamed.Descriptor.DefaultSeverity);
+        Assert.Equal(
+            "'Builtins.Record' cannot be called 'Record' in TypeScript (the name of a TypeScript type the declarations use, which it would hide); it is declared as 'Record2': choose a name with [TsName(\"...\")]",
+            renamed.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("export interface Record2 {\n  id: string;\n  counts: Record<string, number>;\n}\n", text, StringComparison.Ordinal);
+        Assert.Contains("write: (record: Record2, event: Event, callback: (result: Record2 | TypedIoRejection) => void) => void;", text, StringComparison.Ordinal);
+        Assert.Contains("export interface Array {\n  length: number;\n}\n", text, StringComparison.Ordinal);
+        Assert.Contains("export interface AuditEntry {\n  who: string;\n}\n", text, StringComparison.Ordinal);
+        Assert.Contains("export interface Promise_ {\n  kept: boolean;\n}\n", text, StringComparison.Ordinal);
+        Assert.Contains("note: (entry: AuditEntry, promise: Promise_, arrays: Array[]) => void;", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Chat()
     {

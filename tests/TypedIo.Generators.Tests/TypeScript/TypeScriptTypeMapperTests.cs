@@ -465,17 +465,38 @@ public sealed class TypeScriptTypeMapperTests
     [InlineData("ReadOnlyMemory<byte>?", "ArrayBuffer | null", "ArrayBuffer | ArrayBufferView | null")]
     [InlineData("Memory<byte>", "ArrayBuffer", "ArrayBuffer | ArrayBufferView")]
     [InlineData("ArraySegment<byte>", "ArrayBuffer", "ArrayBuffer | ArrayBufferView")]
-    [InlineData("List<byte[]>", "ArrayBuffer[]", "ArrayBuffer[]")]
-    [InlineData("Dictionary<string, byte[]?>", "Record<string, ArrayBuffer | null>", "Record<string, ArrayBuffer | null>")]
-    [InlineData("File", "File", "File")]
-    public void Binary_is_an_ArrayBuffer_and_a_client_may_send_any_view_at_the_top(string csharp, string output, string input)
+    [InlineData("List<byte[]>", "ArrayBuffer[]", "(ArrayBuffer | ArrayBufferView)[]")]
+    [InlineData("Dictionary<string, byte[]?>", "Record<string, ArrayBuffer | null>", "Record<string, ArrayBuffer | ArrayBufferView | null>")]
+    [InlineData("File", "File", "FileInput")]
+    [InlineData("File[]", "File[]", "FileInput[]")]
+    [InlineData("Folder", "Folder", "FolderInput")]
+    [InlineData("Box<byte[]>", "Box<ArrayBuffer>", "Box<ArrayBuffer | ArrayBufferView>")]
+    [InlineData("Box<File>", "Box<File>", "Box<FileInput>")]
+    [InlineData("Label", "Label", "Label")]
+    public void Binary_is_an_ArrayBuffer_and_a_client_may_send_any_view_at_any_depth(string csharp, string output, string input)
     {
-        var mapped = TsTestHubs.Map(csharp, "public sealed record File(string Name, byte[] Content, ReadOnlyMemory<byte>? Thumbnail);");
+        var mapped = TsTestHubs.Map(csharp, """
+            public sealed record File(string Name, byte[] Content, ReadOnlyMemory<byte>? Thumbnail);
+            public sealed record Folder(string Name, List<Folder> Children, Dictionary<string, File> Files);
+            public sealed record Box<T>(T Value, Label Label);
+            public sealed record Label(string Text, List<Label> Children);
+            """);
 
         Assert.Equal(output, mapped.Out);
         Assert.Equal(input, mapped.In);
-        if (csharp == "File")
-            Assert.Equal("export interface File {\n  name: string;\n  content: ArrayBuffer;\n  thumbnail: ArrayBuffer | null;\n}\n", mapped.DeclarationText);
+        if (csharp == "Folder")
+        {
+            Assert.Equal(
+                "export interface File {\n  name: string;\n  content: ArrayBuffer;\n  thumbnail: ArrayBuffer | null;\n}\n\n"
+                + "/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */\n"
+                + "export interface FileInput {\n  name: string;\n  content: ArrayBuffer | ArrayBufferView;\n  thumbnail: ArrayBuffer | ArrayBufferView | null;\n}\n\n"
+                + "export interface Folder {\n  name: string;\n  children: Folder[];\n  files: Record<string, File>;\n}\n\n"
+                + "/** What a client sends, where it may send more than it receives (binary as any ArrayBuffer or view; numbers as the JSON options read them). */\n"
+                + "export interface FolderInput {\n  name: string;\n  children: FolderInput[];\n  files: Record<string, FileInput>;\n}\n",
+                mapped.DeclarationText);
+        }
+        if (csharp == "Label")
+            Assert.DoesNotContain("Input", mapped.DeclarationText, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -657,6 +678,7 @@ public sealed class TypeScriptTypeMapperTests
         Assert.Equal(
             [
                 "TIO011: Two contract types map to the TypeScript name 'Item' ('global::Probe.A.Item' and 'global::Probe.B.Item'); the second is renamed 'Item2'",
+                "TIO015: 'Probe.Record' cannot be called 'Record' in TypeScript (the name of a TypeScript type the declarations use, which it would hide); it is declared as 'Record2': choose a name with [TsName(\"...\")]",
                 "TIO011: Two contract types map to the TypeScript name 'Item2' ('global::Probe.B.Item' and 'global::Probe.Item2'); the second is renamed 'Item22'",
             ],
             mapped.Messages);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using TypedIo.Tests.Infrastructure;
 
 namespace TypedIo.Tests.Interop;
@@ -34,6 +36,27 @@ public sealed class TypedClientInteropTests(SharedFixtureProcess fixture) : ICla
     {
         // Each line of fixture-errors.ts carries @ts-expect-error: tsc succeeds only if every one of them is an error.
         await TscAsync("typed/tsconfig.errors.json");
+    }
+
+    [Fact]
+    public async Task The_declarations_follow_the_json_options_of_the_hub_s_context_over_the_wire_and_a_filter_refusal_is_a_rejection()
+    {
+        await Tsc.CompileAsync("typed-options/tsconfig.json", Path.Combine("typed-pipeline", "generated", "tests.d.ts"), "TypedIoTypeScriptOutput in TypedIo.Tests.csproj");
+        await using var host = await TestHost.StartAsync(
+            app => app.MapTypedIo(),
+            services => services.AddTypedIo(o => o.JsonSerializerOptions = new JsonSerializerOptions(Typed.WireJsonContext.Default.Options)).AddSocketHub<Typed.WireHub>().AddSocketHubFilter<Typed.WireHub, Typed.BlockedPostalCodeFilter>());
+
+        await using var script = NodeScript.Start("typed-options/out/options-client.js", host.BaseAddress.ToString());
+        var result = await script.WaitForEventAsync("result", TimeSpan.FromSeconds(60));
+
+        Assert.Equal("""["postal_code","speed","count","weight"]""", result.GetProperty("keys").GetRawText());
+        Assert.Equal("3", result.GetProperty("count").GetString());
+        Assert.Equal("2.5", result.GetProperty("weight").GetString());
+        Assert.Equal("Fast", result.GetProperty("speed").GetString());
+        Assert.Equal("absent", result.GetProperty("note").GetString());
+        Assert.Equal("""{"postal_code":"54321","speed":"Slow","note":"fragile","count":"4","weight":"1"}""", result.GetProperty("again").GetRawText());
+        // A typed hub filter's refusal reaches the client as the rejection the declarations promise.
+        Assert.Equal("""{"error":{"code":"blocked","message":"This postal code is blocked."}}""", result.GetProperty("blocked").GetRawText());
     }
 
     private static Task TscAsync(string project) =>

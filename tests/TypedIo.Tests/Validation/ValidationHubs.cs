@@ -11,6 +11,15 @@ public sealed record Order(string Customer, Address Address, IReadOnlyList<Order
 
 public sealed record Signup(string Email);
 
+/// <summary>JSON names that are not the naming policy's, nested in collections and dictionaries.</summary>
+public sealed record Destination([property: System.Text.Json.Serialization.JsonPropertyName("zip_code")] string PostalCode, string CityName);
+
+public sealed record Parcel(string Label, IReadOnlyList<Destination> Stops);
+
+public sealed record Shipment(
+    [property: System.Text.Json.Serialization.JsonPropertyName("parcels_list")] IReadOnlyList<Parcel> Parcels,
+    Dictionary<string, Destination> Depots);
+
 public interface IShopEvents
 {
     Task<string> PlaceOrder(Order order);
@@ -22,6 +31,10 @@ public interface IShopEvents
     Task<int> Move(OrderLine from, OrderLine to);
 
     Task<string> Echo(string text);
+
+    Task<string> Ship(Shipment shipment);
+
+    Task<int> Count(string[] names, List<string?> maybe, Dictionary<string, int[]> scores);
 }
 
 public interface IShopClient
@@ -63,6 +76,32 @@ internal sealed partial class ShopHub(ShopProbe probe) : SocketHub<IShopClient>,
     }
 
     public Task<string> Echo(string text) => Task.FromResult(text);
+
+    public Task<string> Ship(Shipment shipment) => Task.FromResult("shipped");
+
+    public Task<int> Count(string[] names, List<string?> maybe, Dictionary<string, int[]> scores)
+    {
+        probe.Handled.Add("count");
+        return Task.FromResult(names.Length + maybe.Count + scores.Count);
+    }
+}
+
+public sealed class DestinationValidator : AbstractValidator<Destination>
+{
+    public DestinationValidator()
+    {
+        RuleFor(d => d.PostalCode).Length(5);
+        RuleFor(d => d.CityName).NotEmpty();
+    }
+}
+
+public sealed class ShipmentValidator : AbstractValidator<Shipment>
+{
+    public ShipmentValidator()
+    {
+        RuleForEach(s => s.Parcels).ChildRules(parcel => parcel.RuleForEach(p => p.Stops).SetValidator(new DestinationValidator()));
+        RuleForEach(s => s.Depots).ChildRules(depot => depot.RuleFor(d => d.Value).SetValidator(new DestinationValidator()));
+    }
 }
 
 public sealed class AddressValidator : AbstractValidator<Address>

@@ -37,6 +37,7 @@ public sealed class ValidationTests
                 services.AddScoped<IValidator<Order>, OrderValidator>();
                 services.AddScoped<IValidator<OrderLine>, OrderLineValidator>();
                 services.AddScoped<IValidator<Signup>, SignupValidator>();
+                services.AddScoped<IValidator<Shipment>, ShipmentValidator>();
                 services.AddSocketHub<ShopHub>();
             });
 
@@ -221,12 +222,69 @@ public sealed class ValidationTests
         }
     }
 
+    [Fact]
+    public async Task Paths_are_spelled_as_in_the_json_the_client_sent_through_JsonPropertyName_collections_and_dictionaries()
+    {
+        var probe = new ShopProbe();
+        await using var host = await StartAsync(probe);
+        var (client, _) = await SioClient.ConnectAndJoinAsync(host, "/shop");
+        using (client)
+        {
+            await client.SendAsync("""42/shop,1["ship",{"parcels_list":[{"label":"a","stops":[{"zip_code":"12345","cityName":"x"},{"zip_code":"1","cityName":""}]}],"depots":{"north":{"zip_code":"22","cityName":"y"}}}]""");
+
+            var errors = Errors(AckError(await client.ReceiveAsync(), "43/shop,1"));
+            Assert.Equal(
+                ["depots.north.zip_code", "parcels_list[0].stops[1].cityName", "parcels_list[0].stops[1].zip_code"],
+                errors.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
     [Theory]
-    [InlineData(null, "Lines[0].ProductId", "lines[0].productId")]
-    [InlineData("order", "Address.City", "order.address.city")]
-    [InlineData("order", "", "order")]
+    [InlineData("""["placeOrder",{"customer":"ada","address":{"street":"x","city":"y"},"lines":[{"sku":"a","quantity":1},null]}]""", "Argument 'order' of 'placeOrder' has null at 'order.lines[1]', which its type does not allow.")]
+    [InlineData("""["ship",{"parcels_list":[{"label":"a","stops":[null]}],"depots":{}}]""", "Argument 'shipment' of 'ship' has null at 'shipment.parcels_list[0].stops[0]', which its type does not allow.")]
+    [InlineData("""["ship",{"parcels_list":[null],"depots":{}}]""", "Argument 'shipment' of 'ship' has null at 'shipment.parcels_list[0]', which its type does not allow.")]
+    [InlineData("""["ship",{"parcels_list":[],"depots":{"north":null}}]""", "Argument 'shipment' of 'ship' has null at 'shipment.depots.north', which its type does not allow.")]
+    [InlineData("""["count",["a",null],[],{}]""", "Argument 'names' of 'count' has null at 'names[1]', which its type does not allow.")]
+    [InlineData("""["count",[],[],{"a":null}]""", "Argument 'scores' of 'count' has null at 'scores.a', which its type does not allow.")]
+    public async Task Null_inside_a_collection_where_the_type_forbids_it_refuses_the_event(string packet, string message)
+    {
+        var probe = new ShopProbe();
+        await using var host = await StartAsync(probe);
+        var (client, _) = await SioClient.ConnectAndJoinAsync(host, "/shop");
+        using (client)
+        {
+            await client.SendAsync("42/shop,1" + packet);
+
+            var error = AckError(await client.ReceiveAsync(), "43/shop,1");
+            Assert.Equal("invalid_arguments", error.GetProperty("code").GetString());
+            Assert.Equal(message, error.GetProperty("message").GetString());
+
+            // Nullable elements stay allowed, and the socket is still served.
+            await client.SendAsync("""42/shop,2["count",["a"],[null,"b"],{"s":[1]}]""");
+            Assert.Equal("""43/shop,2[4]""", await client.ReceiveAsync());
+            Assert.Equal("count", await probe.Handled.NextAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData(null, "Parcels[0].Stops[1].PostalCode", "parcels_list[0].stops[1].zip_code")]
+    [InlineData("shipment", "Parcels[2].Label", "shipment.parcels_list[2].label")]
+    [InlineData(null, "Parcels", "parcels_list")]
+    [InlineData(null, "Depots[north].CityName", "depots[north].cityName")]
+    [InlineData("shipment", "", "shipment")]
     [InlineData(null, "", "")]
-    [InlineData(null, "Tags[key].Value", "tags[key].value")]
-    public void Property_paths_follow_the_json_naming_policy(string? prefix, string property, string expected) =>
-        Assert.Equal(expected, ArgumentValidation.JsonPath(prefix, property, JsonNamingPolicy.CamelCase));
+    [InlineData(null, "Unknown[1].SomeThing", "unknown[1].someThing")]
+    [InlineData(null, "Depots[1].Value.PostalCode", "depots.south.zip_code")]
+    [InlineData(null, "Depots[1].Value", "depots.south")]
+    [InlineData(null, "Depots[1]", "depots.south")]
+    [InlineData(null, "Depots[7].Value", "depots[7].value")]
+    public void Property_paths_use_the_json_names_of_the_metadata(string? prefix, string property, string expected)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.MakeReadOnly(populateMissingResolver: true);
+        var stop = new Destination("12345", "x");
+        var shipment = new Shipment([new Parcel("a", [stop])], new() { ["north"] = stop, ["south"] = stop });
+
+        Assert.Equal(expected, ArgumentValidation.JsonPath(prefix, property, typeof(Shipment), options, shipment));
+    }
 }

@@ -1,7 +1,7 @@
 // Compiled by TypeScriptCompileTests against chat.d.ts: each @ts-expect-error must meet a real type error on the
 // next line (an unused @ts-expect-error is itself an error), so each line proves the declarations reject a mistake.
 import { io, Socket } from 'socket.io-client';
-import type { ChatClientToServerEvents, ChatMessage, ChatServerToClientEvents, JoinResult, Mood, Priority } from './chat';
+import type { Attachment, ChatClientToServerEvents, ChatMessage, ChatServerToClientEvents, JoinResult, Mood, Priority } from './chat';
 
 const socket: Socket<ChatServerToClientEvents, ChatClientToServerEvents> = io('/chat', { autoConnect: false });
 const message: ChatMessage = { room: 'lobby', text: 'hi', replyTo: null, sentAt: '2024-01-01T00:00:00Z', mood: 'Happy' };
@@ -34,8 +34,10 @@ socket.on('areYouThere', (callback) => callback('yes'));
 socket.emit('relayWithAck', 'x', 1, (result: string) => {});
 // @ts-expect-error: binary from the server is an ArrayBuffer
 socket.on('fileReceived', (name: string, data: string) => {});
-// @ts-expect-error: binary nested in an object is an ArrayBuffer, not a view
-const nested: ChatClientToServerEvents['upload'] = (name, data, extra = { name: 'x', content: new Uint8Array(2) }) => {};
+// @ts-expect-error: binary nested in an object the server sends is an ArrayBuffer, not a view
+const nested: Attachment = { name: 'x', content: new Uint8Array(2) };
+// @ts-expect-error: what a client sends is not what it receives: a view is not an ArrayBuffer
+socket.on('attachmentReceived', (received) => received.content.slice(0).byteLength.toFixed(received.content.byteOffset));
 
 async function acks(): Promise<void> {
   // @ts-expect-error: the ack may be a rejection, so it is not a JoinResult

@@ -3,6 +3,7 @@
 import { io, Socket } from 'socket.io-client';
 import type {
   Attachment,
+  AttachmentInput,
   ChatClientToServerEvents,
   ChatMessage,
   ChatNamespace,
@@ -32,6 +33,14 @@ socket.emit('setPriority', priority);
 socket.emit('upload', 'a.png', new Uint8Array([1, 2, 3]), null);
 socket.emit('upload', 'a.png', new ArrayBuffer(8), attachment);
 socket.emit('upload', 'a.png', new DataView(new ArrayBuffer(2)), null);
+// Nested binary a client sends may be any view too (AttachmentInput); what it receives is an ArrayBuffer (Attachment).
+socket.emit('upload', 'a.png', new ArrayBuffer(8), { name: 'b.txt', content: new Uint8Array([1, 2]) });
+const sent: AttachmentInput = { name: 'c.txt', content: new DataView(new ArrayBuffer(1)) };
+socket.emit('upload', 'a.png', new ArrayBuffer(8), sent);
+socket.on('attachmentReceived', (received) => {
+  assertType<Equals<typeof received, Attachment>>();
+  assertType<Equals<typeof received.content, ArrayBuffer>>();
+});
 socket.emit('relay', 'anything', 1, 'two', { three: 3 });
 socket.emit('relay', 'nothing');
 socket.emit('joinRoom', 'lobby', (result) => {
