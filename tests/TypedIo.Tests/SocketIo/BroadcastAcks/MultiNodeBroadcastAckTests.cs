@@ -65,4 +65,47 @@ public sealed class MultiNodeBroadcastAckTests
         Assert.Equal(2, result.Responses.Count);
         Assert.Empty(result.TimedOut);
     }
+
+    [Fact]
+    public async Task A_node_that_reports_a_count_only_has_its_answers_and_missing_sockets_unnamed()
+    {
+        TwoNodeAdapter? adapter = null;
+        await using var g = await SocketGroup.StartAsync(1, "/cluster", io => io.UseAdapter(nsp => adapter = new TwoNodeAdapter(nsp)));
+
+        var pending = g.Namespace.All.EmitWithAckAsync("q", [], AckTimeout);
+        var id = SocketGroup.AckIdOf(await g.Clients[0].ReceiveAsync());
+        await g.Clients[0].SendAsync($"""43/cluster,{id}["local"]""");
+        var receiver = await adapter!.Receiver.Task.Within();
+        receiver.OnSent(3); // as Node's Redis adapter reports: a client count, no ids
+        receiver.OnAck(new SocketAckResponse("", SocketArgs.Empty));
+        Assert.False(pending.IsCompleted, "two of the other node's sockets have not answered");
+
+        g.Timers.Fire(AckTimeout);
+        var result = await pending.Within();
+        Assert.Equal(["", g.Sockets[0].Id], result.Responses.Select(r => r.SocketId).Order(StringComparer.Ordinal));
+        Assert.Equal(["", ""], result.TimedOut);
+        Assert.Equal(0, result.UnreportedNodes);
+        Assert.False(result.IsComplete);
+    }
+
+    [Fact]
+    public async Task A_node_that_never_reports_is_counted_as_unreported_at_the_timeout()
+    {
+        TwoNodeAdapter? adapter = null;
+        await using var g = await SocketGroup.StartAsync(1, "/cluster", io => io.UseAdapter(nsp => adapter = new TwoNodeAdapter(nsp)));
+
+        var pending = g.Namespace.All.EmitWithAckAsync("q", [], AckTimeout);
+        var id = SocketGroup.AckIdOf(await g.Clients[0].ReceiveAsync());
+        await g.Clients[0].SendAsync($"""43/cluster,{id}["local"]""");
+        await adapter!.Receiver.Task.Within();
+        await g.SyncAsync(0, "/cluster");
+        Assert.False(pending.IsCompleted, "the other node has not reported");
+
+        g.Timers.Fire(AckTimeout);
+        var result = await pending.Within();
+        Assert.Single(result.Responses);
+        Assert.Empty(result.TimedOut);
+        Assert.Equal(1, result.UnreportedNodes);
+        Assert.False(result.IsComplete);
+    }
 }
