@@ -53,16 +53,33 @@ public sealed partial class RedisAdapter : InMemoryAdapter
 
     private async Task SubscribeAsync()
     {
-        await SubscribeAsync(RedisChannel.Pattern(_channels.Broadcast + "*"), OnBroadcastMessage).ConfigureAwait(false);
-        await SubscribeAsync(RedisChannel.Literal(_channels.Request), OnRequestMessage).ConfigureAwait(false);
-        await SubscribeAsync(RedisChannel.Literal(_channels.Response), OnResponseMessage).ConfigureAwait(false);
-        await SubscribeAsync(RedisChannel.Literal(_channels.SpecificResponse), OnResponseMessage).ConfigureAwait(false);
+        // Every message of this namespace comes through ONE pattern queue, so this node handles them in the order Redis
+        // delivered them, across channels, as Node's adapter does on its one subscriber connection: a socketsJoin
+        // request and the broadcast to that room published right after it are applied in that order. A queue per
+        // channel would lose the order between channels.
+        await SubscribeAsync(RedisChannel.Pattern(_channels.AllPattern), OnMessage).ConfigureAwait(false);
+        // The literal subscriptions Node's adapter makes: PUBSUB NUMSUB of the request channel is how every node counts
+        // the servers. Their messages also match the pattern above and are handled there, in order.
+        foreach (var channel in (string[])[_channels.Request, _channels.Response, _channels.SpecificResponse])
+            await SubscribeAsync(RedisChannel.Literal(channel), static _ => { }).ConfigureAwait(false);
         RedisLog.Subscribed(_logger, Uid, Namespace.Name);
     }
 
+    /// <summary>Routes a message of this namespace's pattern to its handler by its exact channel; other channels that match the glob are ignored.</summary>
+    private void OnMessage(ChannelMessage message)
+    {
+        var channel = message.Channel.ToString();
+        if (channel.StartsWith(_channels.Broadcast, StringComparison.Ordinal))
+            OnBroadcastMessage(message);
+        else if (channel == _channels.Request)
+            OnRequestMessage(message);
+        else if (channel == _channels.Response || channel == _channels.SpecificResponse)
+            OnResponseMessage(message);
+    }
+
     /// <summary>
-    /// Subscribes with a queue, so the messages of one channel are handled one at a time and in order (a node's client
-    /// count before its acks). Retried until it works: Redis may be down when the server starts.
+    /// Subscribes with a queue, so messages are handled one at a time and in order (a node's client count before its
+    /// acks). Retried until it works: Redis may be down when the server starts.
     /// </summary>
     private async Task SubscribeAsync(RedisChannel channel, Action<ChannelMessage> handler)
     {

@@ -9,7 +9,14 @@ internal sealed class RedisChannels
         Request = prefix + "-request#" + nsp + "#";
         Response = prefix + "-response#" + nsp + "#";
         SpecificResponse = Response + uid + "#";
+        AllPattern = Glob.Escape(prefix) + "*#" + Glob.Escape(nsp) + "#*";
     }
+
+    /// <summary>
+    /// <c>socket.io*#/#*</c>: a glob matching every channel above (and a few others, which the adapter ignores by their
+    /// exact name), so that one ordered subscription receives them all.
+    /// </summary>
+    public string AllPattern { get; }
 
     /// <summary><c>socket.io#/#</c>: broadcasts; <c>socket.io#/#room#</c> for a broadcast to exactly one room.</summary>
     public string Broadcast { get; }
