@@ -61,4 +61,10 @@ internal static partial class EngineIoLog
 
     [LoggerMessage(118, LogLevel.Information, "Session {Sid} already upgraded or upgrading: second WebSocket closed.")]
     public static partial void DuplicateWebSocketRefused(ILogger logger, string sid);
+
+    [LoggerMessage(119, LogLevel.Debug, "Client broke off its {Method} {Query} request: {Detail}")]
+    public static partial void RequestAbortedByClient(ILogger logger, string method, string query, string detail);
+
+    [LoggerMessage(120, LogLevel.Debug, "Session {Sid} broke off a POST before its body was complete; closing it (its packets are lost).")]
+    public static partial void PostAborted(ILogger logger, string sid);
 }

@@ -73,6 +73,13 @@ public sealed class EngineIoServer : IAsyncDisposable
         {
             // The client went away; whatever depended on the request has been cleaned up by its transport.
         }
+        catch (IOException ex)
+        {
+            // The client broke off the request (a body cut short, a connection reset): its fault, not the server's.
+            EngineIoLog.RequestAbortedByClient(Logger, context.Request.Method, context.Request.QueryString.Value ?? "", ex.Message);
+            if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+                await EngineIoErrorResponse.WriteAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+        }
         catch (Exception ex)
         {
             EngineIoLog.RequestFailed(Logger, ex);
@@ -101,7 +108,7 @@ public sealed class EngineIoServer : IAsyncDisposable
 
         if (sid.Length > 0)
         {
-            await HandleExistingSessionAsync(context, sid, transport, isWebSocket).ConfigureAwait(false);
+            await HandleExistingSessionAsync(context, sid, transport, isWebSocket, query).ConfigureAwait(false);
             return null;
         }
 
@@ -155,11 +162,18 @@ public sealed class EngineIoServer : IAsyncDisposable
         return isWebSocket ? WebSocketTransport.RunHandshakeAsync(session, context) : PollingTransport.HandleHandshakeAsync(session, context);
     }
 
-    private async Task HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket)
+    private async Task HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket, IQueryCollection query)
     {
         if (!_sessions.TryGetValue(sid, out var session))
         {
             await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);
+            return;
+        }
+
+        if (query["EIO"] != "4")
+        {
+            // The session speaks v4; a request in another version is not its client (engine.io: protocol mismatch).
+            await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
             return;
         }
 

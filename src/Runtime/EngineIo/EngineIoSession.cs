@@ -232,6 +232,10 @@ public sealed class EngineIoSession
         {
             if (_state == SessionState.Closing)
             {
+                // No ping goes out while closing, but the client's deadline still holds: a client that stopped
+                // answering is forgotten pingInterval + pingTimeout after its last pong, whatever the close timeout.
+                var pongDeadline = _pongDeadline != 0 ? _pongDeadline : _pingDueAt + (long)_server.Options.PingTimeout.TotalMilliseconds;
+                expired = now >= pongDeadline;
                 closeTimedOut = now >= _closeDeadline;
             }
             else if (_state == SessionState.Open)
@@ -245,10 +249,10 @@ public sealed class EngineIoSession
             }
         }
 
-        if (closeTimedOut)
-            CompleteClose();
-        else if (expired)
+        if (expired)
             Abort(EngineIoCloseReasons.PingTimeout);
+        else if (closeTimedOut)
+            CompleteClose();
         else if (sendPing)
             Send(EngineFrame.PingFrame);
     }

@@ -25,8 +25,11 @@ public sealed class SocketIoOptions
     /// <summary>Largest number of binary attachments one packet may declare. Default 10.</summary>
     public int MaxAttachments { get; set; } = 10;
 
-    /// <summary>Deepest JSON nesting accepted in a packet. Default 32.</summary>
-    public int MaxJsonDepth { get; set; } = 32;
+    /// <summary>
+    /// Deepest JSON nesting accepted in a packet, the arguments array counting as one level. Default 64 (as
+    /// System.Text.Json's own default); at most 1000.
+    /// </summary>
+    public int MaxJsonDepth { get; set; } = 64;
 
     /// <summary>The wire format. Default: the JSON parser built from the options above.</summary>
     public IPacketParser? Parser { get; set; }

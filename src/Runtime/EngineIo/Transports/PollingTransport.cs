@@ -184,7 +184,17 @@ internal static class PollingTransport
             ReadResult result;
             while (true)
             {
-                result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                try
+                {
+                    result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or OperationCanceledException)
+                {
+                    // Like Node: a payload cut short closes the session rather than losing its packets unnoticed.
+                    EngineIoLog.PostAborted(session.Server.Logger, session.Id);
+                    session.Abort(EngineIoCloseReasons.TransportError);
+                    throw;
+                }
                 if (result.Buffer.Length > maxSize)
                 {
                     reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);

@@ -121,17 +121,51 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
                 writer.WriteNullValue();
                 break;
             case JsonElement element:
-                element.WriteTo(writer);
+                RawJson.Write(writer, element);
                 break;
             case JsonDocument document:
-                document.RootElement.WriteTo(writer);
+                RawJson.Write(writer, document.RootElement);
                 break;
             case JsonNode node:
-                // With the options, binary values inside the node go through the placeholder converters.
-                node.WriteTo(writer, serializerOptions);
+                WriteNode(writer, node);
                 break;
             default:
                 JsonSerializer.Serialize(writer, value, serializerOptions.GetTypeInfo(value.GetType()));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Writes a node tree; the JSON values it holds from a received packet are copied as they came (see
+    /// <see cref="RawJson"/>), other values go through the options, so binary values become placeholders.
+    /// </summary>
+    private void WriteNode(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (name, child) in obj)
+                {
+                    writer.WritePropertyName(name);
+                    WriteNode(writer, child);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                    WriteNode(writer, item);
+                writer.WriteEndArray();
+                break;
+            case JsonValue leaf when leaf.TryGetValue<JsonElement>(out var element):
+                RawJson.Write(writer, element);
+                break;
+            default:
+                node.WriteTo(writer, serializerOptions);
                 break;
         }
     }

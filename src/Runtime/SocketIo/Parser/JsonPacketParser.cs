@@ -39,10 +39,11 @@ public sealed class JsonPacketParser : IPacketParser
     /// <param name="options">Limits on incoming packets; the defaults when null.</param>
     public JsonPacketParser(JsonSerializerOptions? serializerOptions = null, JsonPacketParserOptions? options = null)
     {
+        var defaults = new JsonPacketParserOptions();
         _limits = new JsonPacketParserOptions
         {
-            MaxDepth = options?.MaxDepth ?? 32,
-            MaxAttachments = options?.MaxAttachments ?? 10,
+            MaxDepth = options?.MaxDepth ?? defaults.MaxDepth,
+            MaxAttachments = options?.MaxAttachments ?? defaults.MaxAttachments,
         };
 
         var effective = serializerOptions is null

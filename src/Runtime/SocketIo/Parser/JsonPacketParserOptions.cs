@@ -3,12 +3,12 @@ namespace TypedIo.SocketIo;
 /// <summary>Limits that <see cref="JsonPacketParser"/> enforces on incoming packets.</summary>
 public sealed class JsonPacketParserOptions
 {
-    private int _maxDepth = 32;
+    private int _maxDepth = 64;
     private int _maxAttachments = 10;
 
     /// <summary>
-    /// The deepest JSON nesting an incoming payload may have (default 32, at most 1000). Deeper payloads are a
-    /// parse error.
+    /// The deepest JSON nesting an incoming payload may have (default 64, System.Text.Json's own default; at most
+    /// 1000). Deeper payloads are a parse error.
     /// </summary>
     public int MaxDepth
     {

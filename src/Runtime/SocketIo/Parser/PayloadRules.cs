@@ -37,7 +37,26 @@ internal static class PayloadRules
         var name = payload[0];
         if (name.ValueKind != JsonValueKind.String)
             return "event name must be a string";
+        if (!IsWellFormedString(name))
+            return "event name must be well-formed UTF-16";
         return IsReserved(name) ? "reserved event name" : null;
+    }
+
+    // A name with a lone surrogate escape ("\ud800") is legal JSON but no .NET string can be read from it: refused
+    // here rather than failing wherever the name is read.
+    private static bool IsWellFormedString(JsonElement name)
+    {
+        if (System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(name).IndexOf((byte)'\\') < 0)
+            return true;
+        try
+        {
+            _ = name.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     // The names socket.io-parser refuses: they have a meaning of their own on the client or in EventEmitter.

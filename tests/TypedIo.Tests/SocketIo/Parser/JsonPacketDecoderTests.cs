@@ -242,11 +242,11 @@ public class JsonPacketDecoderTests
     }
 
     [Fact]
-    public void Default_depth_limit_is_32()
+    public void Default_depth_limit_is_64()
     {
-        Assert.Equal(32, new JsonPacketParserOptions().MaxDepth);
-        Assert.Equal(PacketDecodeStatus.Packet, DecodeText("2[\"a\"," + new string('[', 31) + new string(']', 31) + "]", out _, out _));
-        DecodeError("2[\"a\"," + new string('[', 32) + new string(']', 32) + "]");
+        Assert.Equal(64, new JsonPacketParserOptions().MaxDepth);
+        Assert.Equal(PacketDecodeStatus.Packet, DecodeText("2[\"a\"," + new string('[', 63) + new string(']', 63) + "]", out _, out _));
+        DecodeError("2[\"a\"," + new string('[', 64) + new string(']', 64) + "]");
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using TypedIo.EngineIo;
+using TypedIo.Tests.EngineIo;
+using TypedIo.Tests.Infrastructure;
+
+namespace TypedIo.Tests.Hardening;
+
+/// <summary>A WebSocket client that stops reading while the server sends costs bounded memory and is cut off.</summary>
+public sealed class SlowConsumerTests
+{
+    [Fact]
+    public async Task A_websocket_client_that_stops_reading_is_closed_at_the_queue_limit_and_its_connection_ends()
+    {
+        var handler = new RecordingHandler(echo: false);
+        var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TestHost.StartAsync(
+            app => app.MapEngineIo(EioTestUtil.Path, handler, o => o.MaxQueuedPackets = 20),
+            middleware: app => app.Use(async (context, next) =>
+            {
+                await next(context);
+                if (context.Request.Query["transport"] == "websocket")
+                    requestEnded.TrySetResult();
+            }));
+
+        using var tcp = new TcpClient { ReceiveBufferSize = 4096 };
+        await tcp.ConnectAsync(host.BaseAddress.Host, host.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host.BaseAddress.Authority}\r\nUpgrade: websocket\r\n" +
+            $"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        var session = await handler.WaitConnectedAsync();
+
+        // From here on the client reads nothing. The server sends until its queue for this client is full.
+        var chunk = EngineFrame.Message(new string('x', 1024 * 1024));
+        var sent = 0;
+        await EioTestUtil.WaitUntilAsync(() =>
+        {
+            while (session.Send(chunk))
+                sent++;
+            return !session.IsOpen;
+        }, "the send queue to fill");
+
+        Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(session.Id));
+        // The send stuck on the full TCP window is abandoned: the request (and what it holds) ends.
+        await requestEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(sent, 20, 10_000);
+    }
+}
