@@ -9,7 +9,8 @@ namespace TypedIo.CodeAnalysis;
 /// </summary>
 /// <remarks>
 /// TIO001–TIO009, TIO012–TIO014: the generator, about hubs and contracts it cannot serve. TIO010, TIO011, TIO015:
-/// the generator's TypeScript declarations. TIO020–TIO026: the analyzers, about untyped calls and contract mistakes.
+/// the generator's TypeScript declarations. TIO020–TIO026: the analyzers, about untyped calls and contract mistakes. TIO100+:
+/// the build wiring (TIO100, TIO101 are MSBuild messages of the package's targets; TIO102 an analyzer's).
 /// </remarks>
 internal static class TypedIoDiagnostics
 {
@@ -140,4 +141,11 @@ internal static class TypedIoDiagnostics
         "Type cannot travel as JSON",
         "{0} of '{1}' has type '{2}': {3}",
         DiagnosticSeverity.Error);
+
+    // ---- the build wiring ----
+
+    public static readonly DiagnosticDescriptor BuildTargetsNotImported = Create("TIO102",
+        "TypedIo's build targets are not imported",
+        "TypedIo's build targets (TypedIo.targets) are not imported into this project, so TypedIoTypeScriptOutput has no effect and the hub '{0}' gets no .d.ts: reference the TypedIo package without excluding its build assets, or, building from source, import src/Runtime/buildTransitive/TypedIo.targets",
+        DiagnosticSeverity.Warning);
 }
