@@ -175,6 +175,12 @@ public sealed partial class DocumentedMessagesTests
             [SocketHub("/stats")]
             public sealed partial class StatsHub : SocketHub<IStatsClient>, IStatsHub { public Task<(int Count, string Name)> Stats() => Task.FromResult((1, "a")); }
             """,
+        ["TIO102"] = """
+            public interface IEchoHub { Task Say(string text); }
+            public interface IEchoClient { Task Said(string text); }
+            [SocketHub("/echo")]
+            public sealed partial class EchoHub : SocketHub<IEchoClient>, IEchoHub { public Task Say(string text) => Task.CompletedTask; }
+            """,
         ["TIO026"] = """
             public interface IJobsHub { Task Run(Action callback); }
             public interface IJobsClient { }
@@ -190,7 +196,7 @@ public sealed partial class DocumentedMessagesTests
     public async Task The_documented_message_is_the_reported_one(string id)
     {
         Assert.True(Examples.TryGetValue(id, out var source), $"No example source for {id} in this test.");
-        var messages = (await ReportAsync(Usings + source)).Where(d => d.Id == id).Select(d => d.GetMessage()).ToList();
+        var messages = (await ReportAsync(Usings + source, MsBuildOptions.GetValueOrDefault(id))).Where(d => d.Id == id).Select(d => d.GetMessage()).ToList();
         Assert.True(messages.Count > 0, $"The example of {id} does not report it.");
 
         var documented = DocumentedMessages().GetValueOrDefault(id);
@@ -220,7 +226,14 @@ public sealed partial class DocumentedMessagesTests
     [GeneratedRegex(@"// (?<id>TIO\d{3}): (?<message>[^\n]+)")]
     private static partial Regex ExampleLine();
 
-    private static async Task<ImmutableArray<Diagnostic>> ReportAsync(string source)
+    /// <summary>The MSBuild properties an example is compiled with (as the build passes them to analyzers); none for most.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> MsBuildOptions = new(StringComparer.Ordinal)
+    {
+        // A hub built by MSBuild (a target framework is known) without TypedIo.targets (no TypedIoTargetsImported).
+        ["TIO102"] = new(StringComparer.Ordinal) { ["build_property.TargetFramework"] = "net10.0" },
+    };
+
+    private static async Task<ImmutableArray<Diagnostic>> ReportAsync(string source, Dictionary<string, string>? msbuildOptions = null)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Preview);
         var compilation = CSharpCompilation.Create("Example", [CSharpSyntaxTree.ParseText(source, parse, path: "Example.cs")],
@@ -231,7 +244,27 @@ public sealed partial class DocumentedMessagesTests
             .Where(t => t.IsSubclassOf(typeof(DiagnosticAnalyzer)) && !t.IsAbstract)
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray();
-        var analyzerDiagnostics = await output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+        var options = new AnalyzerOptions([], new GlobalOptionsProvider(msbuildOptions ?? []));
+        var analyzerDiagnostics = await output.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync();
         return generatorDiagnostics.AddRange(analyzerDiagnostics);
+    }
+
+    /// <summary>Global analyzer options holding the given MSBuild properties.</summary>
+    private sealed class GlobalOptionsProvider(Dictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    {
+        private readonly DictionaryOptions _global = new(values);
+        private static readonly DictionaryOptions None = new([]);
+
+        public override AnalyzerConfigOptions GlobalOptions => _global;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => None;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => None;
+    }
+
+    private sealed class DictionaryOptions(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+            values.TryGetValue(key, out value);
     }
 }
