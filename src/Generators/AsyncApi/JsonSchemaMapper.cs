@@ -116,7 +116,7 @@ internal sealed class JsonSchemaMapper
         }
         if (type.TypeKind == TypeKind.Enum)
             return Named(type, () => EnumSchema(type));
-        if (type.TypeKind == TypeKind.Delegate || type.IsTupleType || HasAttribute(type.OriginalDefinition, _known.JsonConverterAttribute))
+        if (type.TypeKind == TypeKind.Delegate || type.IsTupleType || TypeScriptTypeMapper.HasAttribute(type.OriginalDefinition, _known.JsonConverterAttribute))
             return "{}";
         foreach (var definition in new[] { _dictionaryOfKV, _readOnlyDictionaryOfKV })
         {
@@ -157,13 +157,13 @@ internal sealed class JsonSchemaMapper
     private string EnumSchema(INamedTypeSymbol type)
     {
         var members = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
-        var flags = HasAttribute(type, _known.FlagsAttribute);
-        var asString = _options.StringEnums || HasAttribute(type, _known.JsonConverterAttribute);
+        var flags = TypeScriptTypeMapper.HasAttribute(type, _known.FlagsAttribute);
+        var asString = _options.StringEnums || TypeScriptTypeMapper.HasAttribute(type, _known.JsonConverterAttribute);
         if (flags)
             return asString ? Typed("string") : Typed("integer");
         if (asString)
         {
-            var names = members.Select(m => StringArgument(m, _known.JsonStringEnumMemberNameAttribute) ?? m.Name).Distinct();
+            var names = members.Select(m => TypeScriptTypeMapper.StringArgument(m, _known.JsonStringEnumMemberNameAttribute) ?? m.Name).Distinct();
             return Typed("string", ("enum", Json.Array(names.Select(Json.String))));
         }
         var values = members.Select(m => Convert.ToString(m.ConstantValue, System.Globalization.CultureInfo.InvariantCulture) ?? "0").Distinct();
@@ -182,13 +182,13 @@ internal sealed class JsonSchemaMapper
                 ITypeSymbol? memberType = member switch
                 {
                     IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod.DeclaredAccessibility: Accessibility.Public } p => p.Type,
-                    IFieldSymbol { IsStatic: false, IsConst: false } f when HasAttribute(f, _known.JsonIncludeAttribute) => f.Type,
+                    IFieldSymbol { IsStatic: false, IsConst: false } f when TypeScriptTypeMapper.HasAttribute(f, _known.JsonIncludeAttribute) => f.Type,
                     _ => null,
                 };
-                if (memberType is null || !seen.Add(member.Name) || HasAttribute(member, _known.JsonExtensionDataAttribute))
+                if (memberType is null || !seen.Add(member.Name) || TypeScriptTypeMapper.HasAttribute(member, _known.JsonExtensionDataAttribute))
                     continue;
                 var ignore = IgnoreCondition(member);
-                if (ignore == 0 && !HasAttribute(member, _known.JsonIgnoreAttribute))
+                if (ignore == 0 && !TypeScriptTypeMapper.HasAttribute(member, _known.JsonIgnoreAttribute))
                     ignore = _options.IgnoreCondition switch
                     {
                         3 when IsNullable(memberType) => 3,
@@ -197,8 +197,8 @@ internal sealed class JsonSchemaMapper
                     };
                 if (ignore == 1)
                     continue;
-                var name = StringArgument(member, _known.JsonPropertyNameAttribute) ?? _options.ConvertName(member.Name);
-                properties.Add((name, HasAttribute(member, _known.JsonConverterAttribute) ? "{}" : Map(memberType)));
+                var name = TypeScriptTypeMapper.StringArgument(member, _known.JsonPropertyNameAttribute) ?? _options.ConvertName(member.Name);
+                properties.Add((name, TypeScriptTypeMapper.HasAttribute(member, _known.JsonConverterAttribute) ? "{}" : Map(memberType)));
                 if (ignore == 0)
                     required.Add(name);
             }
@@ -258,19 +258,5 @@ internal sealed class JsonSchemaMapper
             return 1;
         }
         return 0;
-    }
-
-    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeType) =>
-        attributeType is not null && symbol.GetAttributes().Any(a => TypeScriptKnownTypes.Is(a.AttributeClass, attributeType));
-
-    private static string? StringArgument(ISymbol symbol, INamedTypeSymbol? attributeType)
-    {
-        foreach (var attribute in symbol.GetAttributes())
-        {
-            if (TypeScriptKnownTypes.Is(attribute.AttributeClass, attributeType) && attribute.ConstructorArguments.Length == 1
-                && attribute.ConstructorArguments[0].Value is string value)
-                return value;
-        }
-        return null;
     }
 }

@@ -224,10 +224,12 @@ internal sealed partial class TypeScriptTypeMapper
 
     // --- attributes -----------------------------------------------------------------------------------------------------
 
-    private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeType) =>
+    /// <summary>Whether <paramref name="symbol"/> carries <paramref name="attributeType"/> (also used by the AsyncAPI schemas).</summary>
+    internal static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeType) =>
         attributeType is not null && symbol.GetAttributes().Any(attribute => TypeScriptKnownTypes.Is(attribute.AttributeClass, attributeType));
 
-    private static string? StringArgument(ISymbol symbol, INamedTypeSymbol? attributeType)
+    /// <summary>The single string argument of <paramref name="attributeType"/> on <paramref name="symbol"/>, if any.</summary>
+    internal static string? StringArgument(ISymbol symbol, INamedTypeSymbol? attributeType)
     {
         foreach (var attribute in symbol.GetAttributes())
         {
