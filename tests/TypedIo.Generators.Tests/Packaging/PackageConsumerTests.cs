@@ -42,6 +42,22 @@ public sealed partial class PackageConsumerTests(PackageFeed feed) : IClassFixtu
         using (var symbols = ZipFile.OpenRead(feed.Package("TypedIo", "snupkg")))
             Assert.Contains("lib/net10.0/TypedIo.pdb", symbols.Entries.Select(e => e.FullName));
 
+        using (var redis = ZipFile.OpenRead(feed.Package("TypedIo.Redis")))
+        {
+            var entries = redis.Entries.Select(e => e.FullName).ToList();
+            Assert.Contains("lib/net10.0/TypedIo.Redis.dll", entries);
+            Assert.Contains("lib/net10.0/TypedIo.Redis.xml", entries);
+            Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
+            var nuspec = Nuspec(redis);
+            Assert.Equal(feed.Version, Element(nuspec, "version").Value);
+            Assert.Equal("MIT", Element(nuspec, "license").Value);
+            // The same version of TypedIo, and the Redis client and msgpack library: never the generator's projects.
+            var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+                .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
+            Assert.Equal(["MessagePack", "StackExchange.Redis", "TypedIo"], dependencies.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(feed.Version, dependencies["TypedIo"]);
+        }
+
         using var templates = ZipFile.OpenRead(feed.Package("TypedIo.Templates"));
         Assert.Equal("Template", Element(Nuspec(templates), "packageType").Attribute("name")!.Value);
         var project = new StreamReader(templates.GetEntry("content/typedio/TypedIoApp.csproj")!.Open()).ReadToEnd();
