@@ -48,6 +48,8 @@ public sealed partial class PackageConsumerTests(PackageFeed feed) : IClassFixtu
             Assert.Contains("lib/net10.0/TypedIo.Redis.dll", entries);
             Assert.Contains("lib/net10.0/TypedIo.Redis.xml", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
+            using (var readme = new StreamReader(redis.GetEntry("README.md")!.Open()))
+                Assert.StartsWith("# TypedIo.Redis", readme.ReadToEnd(), StringComparison.Ordinal);
             var nuspec = Nuspec(redis);
             Assert.Equal(feed.Version, Element(nuspec, "version").Value);
             Assert.Equal("MIT", Element(nuspec, "license").Value);
