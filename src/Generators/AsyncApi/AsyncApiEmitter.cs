@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text;
 using TypedIo.Generators.Emitting;
 using TypedIo.Generators.Model;
+using TypedIo.Generators.TypeScript;
 
 namespace TypedIo.Generators.AsyncApi;
 
@@ -107,7 +108,7 @@ internal static class AsyncApiEmitter
         "{\"type\":\"object\",\"description\":\"The only ack argument of an event the server refuses.\",\"properties\":{\"error\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"errors\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}},\"required\":[\"code\",\"message\"]}},\"required\":[\"error\"]}";
 
     private static string DeclaringInterfaceOr(this EventSpec e) =>
-        e.DeclaringInterface.Length == 0 ? "" : e.DeclaringInterface.Replace("global::", "");
+        e.DeclaringInterface.Length == 0 ? "" : TsSyntax.CSharpDisplayName(e.DeclaringInterface);
 
     private static string Message(string name, string summary, string payload) =>
         Json.Object(("name", Json.String(name)), ("summary", Json.String(summary)), ("payload", payload));

@@ -11,6 +11,9 @@ namespace TypedIo.Generators.TypeScript;
 /// </summary>
 internal static class TsSyntax
 {
+    /// <summary>A C# type name as people write it: without the <c>global::</c> qualifiers of fully qualified names.</summary>
+    public static string CSharpDisplayName(string fullName) => fullName.Replace("global::", "");
+
     /// <summary>Words that cannot name a parameter (JavaScript reserved and strict-mode words).</summary>
     private static readonly HashSet<string> ReservedWords = new(StringComparer.Ordinal)
     {

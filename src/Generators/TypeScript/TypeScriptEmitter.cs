@@ -48,7 +48,7 @@ internal static class TypeScriptEmitter
             {
                 var taken = HubNames(hub.TypeScriptPrefix).First(owners.ContainsKey);
                 reported.Add(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, null,
-                    taken, owners[taken], hub.FullName, prefix + taken.Substring(hub.TypeScriptPrefix.Length)));
+                    taken, TsSyntax.CSharpDisplayName(owners[taken]), TsSyntax.CSharpDisplayName(hub.FullName), prefix + taken.Substring(hub.TypeScriptPrefix.Length)));
             }
             foreach (var name in HubNames(prefix))
                 owners[name] = hub.FullName;
@@ -72,7 +72,7 @@ internal static class TypeScriptEmitter
                     if (name != declaration.Name && owners.TryGetValue(declaration.Name, out var first))
                     {
                         reported.Add(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, null,
-                            declaration.Name, first, declaration.SourceType, name));
+                            declaration.Name, TsSyntax.CSharpDisplayName(first), TsSyntax.CSharpDisplayName(declaration.SourceType), name));
                     }
                     owners[name] = declaration.SourceType;
                     nameBySourceType[declaration.SourceType] = name;
@@ -130,7 +130,7 @@ internal static class TypeScriptEmitter
 
     private static void AppendHub(StringBuilder text, HubSpec hub, string prefix, Dictionary<string, string> rename)
     {
-        var hubName = CSharpName(hub.FullName);
+        var hubName = TsSyntax.CSharpDisplayName(hub.FullName);
         text.Append("\n// ").Append(hubName).Append('\n');
 
         text.Append('\n');
@@ -151,12 +151,12 @@ internal static class TypeScriptEmitter
 
         text.Append('\n');
         text.Append("/** What ").Append(hub.ClassName).Append(" emits to a client (socket.on), from ")
-            .Append(CSharpName(hub.Outgoing.InterfaceFullName)).Append(". */\n");
+            .Append(TsSyntax.CSharpDisplayName(hub.Outgoing.InterfaceFullName)).Append(". */\n");
         AppendEvents(text, prefix + "ServerToClientEvents", hub.Outgoing, serverToClient: true, rename);
 
         text.Append('\n');
         text.Append("/** What a client emits to ").Append(hub.ClassName).Append(" (socket.emit, socket.emitWithAck), from ")
-            .Append(CSharpName(hub.Incoming.InterfaceFullName)).Append(". */\n");
+            .Append(TsSyntax.CSharpDisplayName(hub.Incoming.InterfaceFullName)).Append(". */\n");
         AppendEvents(text, prefix + "ClientToServerEvents", hub.Incoming, serverToClient: false, rename);
     }
 
@@ -220,9 +220,6 @@ internal static class TypeScriptEmitter
             unique = name + suffix.ToString(CultureInfo.InvariantCulture);
         return unique;
     }
-
-    private static string CSharpName(string fullName) =>
-        fullName.StartsWith("global::", StringComparison.Ordinal) ? fullName.Substring("global::".Length) : fullName;
 
     /// <summary>
     /// Replaces the type names in <paramref name="text"/> (TypeScript this class or the mapper wrote) that

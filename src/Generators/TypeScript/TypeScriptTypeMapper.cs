@@ -335,7 +335,8 @@ internal sealed partial class TypeScriptTypeMapper
         }
         else if (_sourceTypeByName.TryGetValue(desired, out var first))
         {
-            Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, site.Location, desired, first, sourceType, name));
+            Report(DiagnosticInfo.Create(TypedIoDiagnostics.TypeScriptNameCollision, site.Location, desired,
+                TsSyntax.CSharpDisplayName(first), TsSyntax.CSharpDisplayName(sourceType), name));
         }
         return name;
     }

@@ -91,9 +91,9 @@ public sealed class TypeScriptEmitterTests
         Assert.Equal(
             string.Join("\n",
             [
-                "TIO011: Two contract types map to the TypeScript name 'ChatServerToClientEvents' ('global::Shop.ChatHub' and 'global::Shop.Support.ChatHub'); the second is renamed 'Chat2ServerToClientEvents'",
-                "TIO011: Two contract types map to the TypeScript name 'OrdersServerToClientEvents' ('global::Shop.OrdersHub' and 'global::Shop.OrdersServerToClientEvents'); the second is renamed 'OrdersServerToClientEvents2'",
-                "TIO011: Two contract types map to the TypeScript name 'Item' ('global::Shop.Inventory.Item' and 'global::Shop.Orders.Item'); the second is renamed 'Item2'",
+                "TIO011: Two contract types map to the TypeScript name 'ChatServerToClientEvents' ('Shop.ChatHub' and 'Shop.Support.ChatHub'); the second is renamed 'Chat2ServerToClientEvents'",
+                "TIO011: Two contract types map to the TypeScript name 'OrdersServerToClientEvents' ('Shop.OrdersHub' and 'Shop.OrdersServerToClientEvents'); the second is renamed 'OrdersServerToClientEvents2'",
+                "TIO011: Two contract types map to the TypeScript name 'Item' ('Shop.Inventory.Item' and 'Shop.Orders.Item'); the second is renamed 'Item2'",
             ]),
             string.Join("\n", diagnostics.Select(d => $"{d.Descriptor.Id}: {d.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")));
         Assert.All(diagnostics, d => Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, d.Descriptor.DefaultSeverity));

@@ -677,9 +677,9 @@ public sealed class TypeScriptTypeMapperTests
         Assert.Equal("global::Probe.B.Item", mapped.Declaration("Item2").SourceType);
         Assert.Equal(
             [
-                "TIO011: Two contract types map to the TypeScript name 'Item' ('global::Probe.A.Item' and 'global::Probe.B.Item'); the second is renamed 'Item2'",
+                "TIO011: Two contract types map to the TypeScript name 'Item' ('Probe.A.Item' and 'Probe.B.Item'); the second is renamed 'Item2'",
                 "TIO015: 'Probe.Record' cannot be called 'Record' in TypeScript (the name of a TypeScript type the declarations use, which it would hide); it is declared as 'Record2': choose a name with [TsName(\"...\")]",
-                "TIO011: Two contract types map to the TypeScript name 'Item2' ('global::Probe.B.Item' and 'global::Probe.Item2'); the second is renamed 'Item22'",
+                "TIO011: Two contract types map to the TypeScript name 'Item2' ('Probe.B.Item' and 'Probe.Item2'); the second is renamed 'Item22'",
             ],
             mapped.Messages);
     }
