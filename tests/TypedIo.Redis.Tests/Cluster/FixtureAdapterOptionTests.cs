@@ -7,7 +7,6 @@ namespace TypedIo.Redis.Tests.Cluster;
 public sealed class FixtureAdapterOptionTests
 {
     [Theory]
-    [InlineData("sharded")]
     [InlineData("streams")]
     public async Task An_adapter_that_does_not_exist_yet_is_refused(string adapter)
     {
