@@ -1,4 +1,10 @@
+using System.Net;
+using System.Net.WebSockets;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -229,6 +235,59 @@ public sealed class WebSocketFrameTests
         await connection.WaitForEndAsync();
         await polling.PostAsync("4still here");
         Assert.Equal("still here", Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
+    }
+
+    [Fact]
+    public async Task Over_http2_the_frames_of_an_extended_connect_websocket_are_checked_too()
+    {
+        var sink = new LogSink();
+        var handler = new RecordingHandler(); // echoes
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<ILoggerProvider>(sink);
+        // Cleartext HTTP/2 only: the clients speak it with prior knowledge; the WebSocket is an extended CONNECT.
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        await using var app = builder.Build();
+        app.MapEngineIo(EioTestUtil.Path, handler, o => o.MaxHttpBufferSize = 1000);
+        await app.StartAsync();
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
+        // The Engine.IO server opens sessions over HTTP/2 by polling only (a CONNECT handshake gets 400, GET expected);
+        // the upgrade of a polling session to an HTTP/2 WebSocket is accepted.
+        using var http = new HttpClient(new SocketsHttpHandler())
+        {
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        var open = await http.GetStringAsync($"http://127.0.0.1:{port}/engine.io/?EIO=4&transport=polling").WithTimeout();
+        var sid = EioTestUtil.ParseOpen(open).GetProperty("sid").GetString()!;
+
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        using var client = new ClientWebSocket();
+        client.Options.HttpVersion = HttpVersion.Version20;
+        client.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        client.Options.CollectHttpResponseDetails = true;
+        using var timeout = new CancellationTokenSource(EioTestUtil.Timeout);
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/engine.io/?EIO=4&transport=websocket&sid={sid}"), invoker, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, client.HttpStatusCode); // extended CONNECT answers 200, an HTTP/1.1 upgrade 101
+
+        var buffer = new byte[4096];
+        await client.SendAsync("2probe"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+        var probe = await client.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal("3probe", Encoding.UTF8.GetString(buffer, 0, probe.Count));
+        await client.SendAsync("5"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+        await client.SendAsync("4over h2"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+        var echo = await client.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal("4over h2", Encoding.UTF8.GetString(buffer, 0, echo.Count));
+
+        // Over the limit: the checks refuse it from its header (only they log event 150) and close with 1009.
+        await client.SendAsync(new byte[1001], WebSocketMessageType.Binary, true, timeout.Token);
+        var close = await client.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(WebSocketMessageType.Close, close.MessageType);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, client.CloseStatus);
+        Assert.Contains("close code 1009", (await sink.WaitForAsync(RefusedEventId).WaitAsync(EioTestUtil.Timeout)).Message);
+        Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
+        await app.StopAsync();
     }
 
     private static Task<TestHost> StartAsync(RecordingHandler handler, LogSink? sink = null, Action<EngineIoOptions>? configure = null) =>
