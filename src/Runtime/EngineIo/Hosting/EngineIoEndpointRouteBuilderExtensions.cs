@@ -50,6 +50,7 @@ public static class EngineIoEndpointRouteBuilderExtensions
         // Our own WebSocket middleware in a branch, so the app needs no UseWebSockets() (as SignalR does it).
         // Engine.IO has its own heartbeat: no WebSocket keep-alive pings.
         var branch = endpoints.CreateApplicationBuilder();
+        branch.UseClientFrameChecks(server.Options);
         branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         branch.Run(server.HandleRequestAsync);
         var pipeline = branch.Build();

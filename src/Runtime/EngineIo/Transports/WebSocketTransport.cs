@@ -17,6 +17,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
     private readonly EngineIoSession _session;
     private readonly WebSocket _socket;
+    private readonly IFrameCheckFeature? _frames;
     private volatile bool _reading;
     private static readonly TaskCompletionSource Written = CompletedSource();
 
@@ -25,10 +26,11 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
 
-    private WebSocketTransport(EngineIoSession session, WebSocket socket)
+    private WebSocketTransport(EngineIoSession session, WebSocket socket, HttpContext context)
     {
         _session = session;
         _socket = socket;
+        _frames = context.Features.Get<IFrameCheckFeature>();
     }
 
     /// <summary>Accepts a WebSocket that has no session to join and closes it at once.</summary>
@@ -64,7 +66,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             using (socket)
             {
                 await session.ConnectAsync().ConfigureAwait(false);
-                await new WebSocketTransport(session, socket).RunAsync().ConfigureAwait(false);
+                await new WebSocketTransport(session, socket, context).RunAsync().ConfigureAwait(false);
             }
         }
         finally
@@ -92,7 +94,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         }
         using (socket)
         {
-            var transport = new WebSocketTransport(session, socket);
+            var transport = new WebSocketTransport(session, socket, context);
             if (await transport.ProbeAsync().ConfigureAwait(false))
             {
                 EngineIoLog.Upgraded(session.Server.Logger, session.Id);
@@ -124,7 +126,9 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or InvalidDataException)
         {
-            EngineIoLog.UpgradeFailed(_session.Server.Logger, _session.Id, ex.Message);
+            // A refused frame ends this WebSocket only: the session goes on polling, as in Node.
+            if (!ReportRefusedFrame())
+                EngineIoLog.UpgradeFailed(_session.Server.Logger, _session.Id, ex.Message);
             return false;
         }
         finally
@@ -168,8 +172,15 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
         {
-            EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
-            _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
+            if (ReportRefusedFrame())
+            {
+                _session.Abort(EngineIoCloseReasons.TransportError);
+            }
+            else
+            {
+                EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
+                _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
+            }
         }
         finally
         {
@@ -179,6 +190,18 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (Interlocked.CompareExchange(ref _written, written, null) is null)
             await written.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Logs and counts a frame the checks refused (their close frame is already sent); false if none was.</summary>
+    private bool ReportRefusedFrame()
+    {
+        if (_frames?.Violation is not { } violation)
+            return false;
+        EngineIoLog.WebSocketFrameRefused(_session.Server.Logger, _session.Id, (int)violation.Status, violation.Reason);
+        _session.Server.Metrics.PacketRejected(violation.Status == WebSocketCloseStatus.MessageTooBig
+            ? TypedIoTelemetry.RejectionReasons.TooLarge
+            : TypedIoTelemetry.RejectionReasons.ParseError);
+        return true;
     }
 
     /// <inheritdoc />

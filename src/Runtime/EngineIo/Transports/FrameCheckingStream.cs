@@ -1,0 +1,179 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+
+namespace TypedIo.EngineIo;
+
+/// <summary>
+/// The upgraded connection as the server's WebSocket sees it: reads pass through while a
+/// <see cref="ClientFrameChecker"/> follows the frame headers in the bytes read (no copy, no allocation). On the first
+/// byte that breaks the rules it writes the close frame itself (1002 protocol error, 1009 message too big), as Node's
+/// <c>ws</c> does, instead of waiting for the rest of the header; bytes read before that byte still reach the
+/// WebSocket, the next read fails and the connection ends. Writes go through one at a time, so the close frame never
+/// lands inside a frame the WebSocket is writing; whatever the WebSocket writes after it is dropped (RFC 6455 5.5.1).
+/// </summary>
+internal sealed class FrameCheckingStream : Stream
+{
+    private static readonly TimeSpan CloseWriteTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Stream _inner;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private ClientFrameChecker _checker;
+    private volatile FrameViolation? _violation;
+    private bool _closeSent;
+    private volatile bool _closeWritten;
+
+    public FrameCheckingStream(Stream inner, long maxPayload)
+    {
+        _inner = inner;
+        _checker = new ClientFrameChecker(maxPayload);
+    }
+
+    /// <summary>Why the client's frames were refused, once they were.</summary>
+    public FrameViolation? Violation => _violation;
+
+    /// <summary>True once the close frame for a refused frame is written and flushed: nothing follows it.</summary>
+    public bool CloseWritten => _closeWritten;
+
+    public override bool CanRead => true;
+    public override bool CanWrite => true;
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    // The WebSocket reads and writes asynchronously only (and Kestrel refuses synchronous I/O on this stream).
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override void Flush() => throw new NotSupportedException();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_violation is { } violation)
+            return ValueTask.FromException<int>(Refused(violation));
+        var read = _inner.ReadAsync(buffer, cancellationToken);
+        if (!read.IsCompletedSuccessfully)
+            return AwaitReadAsync(read, buffer);
+        var count = read.Result;
+        return CheckRead(buffer.Span[..count], out var bad) ? new ValueTask<int>(count) : RefuseAsync(bad);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> read, Memory<byte> buffer)
+    {
+        var count = await read.ConfigureAwait(false);
+        return CheckRead(buffer.Span[..count], out var bad) ? count : await RefuseAsync(bad).ConfigureAwait(false);
+    }
+
+    /// <summary>True when every byte read is legal; otherwise the offset of the first that is not.</summary>
+    private bool CheckRead(ReadOnlySpan<byte> read, out int bad)
+    {
+        bad = _checker.Check(read, out var violation);
+        if (violation is null)
+            return true;
+        _violation = violation;
+        return false;
+    }
+
+    /// <summary>Sends the close frame; hands over the legal bytes before <paramref name="bad"/>, or fails the read.</summary>
+    private async ValueTask<int> RefuseAsync(int bad)
+    {
+        var violation = _violation!;
+        await SendCloseAsync(violation.Status).ConfigureAwait(false);
+        return bad > 0 ? bad : throw Refused(violation);
+    }
+
+    private static WebSocketException Refused(FrameViolation violation) =>
+        new(WebSocketError.Faulted, $"{violation.Reason} (closed with {(int)violation.Status}).");
+
+    private async Task SendCloseAsync(WebSocketCloseStatus status)
+    {
+        // A frame the WebSocket is still writing must end first; if it cannot (the client reads nothing), give up.
+        if (!await _writeGate.WaitAsync(CloseWriteTimeout).ConfigureAwait(false))
+            return;
+        try
+        {
+            if (_closeSent)
+                return;
+            _closeSent = true;
+            var code = (int)status;
+            // FIN + close, unmasked (server to client), a two-byte body with the code and no reason, as ws sends it.
+            var frame = new byte[] { 0x88, 0x02, (byte)(code >> 8), (byte)code };
+            using var timeout = new CancellationTokenSource(CloseWriteTimeout);
+            await _inner.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
+            await _inner.FlushAsync(timeout.Token).ConfigureAwait(false);
+            _closeWritten = true;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client is gone or reads nothing: the connection ends anyway.
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!_writeGate.Wait(0))
+            return WaitAndWriteAsync(buffer, cancellationToken);
+        return WriteHoldingGate(buffer, cancellationToken);
+    }
+
+    private ValueTask WriteHoldingGate(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ValueTask write;
+        try
+        {
+            write = _closeSent ? default : _inner.WriteAsync(buffer, cancellationToken);
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+        if (write.IsCompleted)
+        {
+            _writeGate.Release();
+            return write;
+        }
+        return ReleaseAfterAsync(write);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReleaseAfterAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async ValueTask WaitAndWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteHoldingGate(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync() => _inner.DisposeAsync();
+}
