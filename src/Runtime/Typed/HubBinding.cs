@@ -203,7 +203,8 @@ internal sealed class HubBinding<THub>
             {
                 value = parameter.Read(args, i);
             }
-            catch (JsonException)
+            // System.Text.Json throws InvalidOperationException for a lone surrogate escape read into a string.
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException)
             {
                 reason = $"Argument '{parameter.Name}' of '{method.EventName}' is not a valid {Describe(parameter.Type)}.";
                 return false;
