@@ -44,6 +44,9 @@ internal static partial class SocketIoLog
     [LoggerMessage(212, LogLevel.Debug, "Socket {SocketId} sent '{EventName}' with an ack and nothing handles it; answered with unknown_event.")]
     public static partial void UnhandledEventAnswered(ILogger logger, string socketId, string eventName);
 
+    [LoggerMessage(213, LogLevel.Warning, "Connection middleware of {Namespace} returned without calling next or throwing SocketConnectException for connection {Sid}; refused with 'Server error'.")]
+    public static partial void MiddlewareStopped(ILogger logger, string sid, string @namespace);
+
     [LoggerMessage(240, LogLevel.Debug, "Broadcast '{EventName}' in {Namespace} timed out: {Answered} of {Recipients} sockets answered.")]
     public static partial void BroadcastAckTimedOut(ILogger logger, string eventName, string @namespace, int answered, int recipients);
 

@@ -188,6 +188,28 @@ public sealed class PacketLossAuditTests
         }
     }
 
+    [Fact]
+    public async Task A_connect_whose_middleware_neither_calls_next_nor_refuses_gets_a_connect_error_and_a_logged_reason()
+    {
+        var sink = new LogSink();
+        await using var host = await SioTest.StartAsync(
+            io =>
+            {
+                io.Of("/").OnConnection(socket => socket.On("echo", e => socket.EmitAsync("echo", e.Args.ToEmitArgs())));
+                io.Of("/quiet").Use((_, _) => ValueTask.CompletedTask).OnConnection(_ => Assert.Fail("never connected"));
+            },
+            services: s => s.AddSingleton<ILoggerProvider>(sink));
+        var (client, _) = await SioClient.ConnectAndJoinAsync(host);
+        using (client)
+        {
+            await client.SendAsync("40/quiet,");
+
+            Assert.Equal("""44/quiet,{"message":"Server error"}""", await client.ReceiveAsync());
+            Assert.Equal(LogLevel.Warning, (await sink.WaitForAsync(213).Within()).Level);
+            await client.AssertEchoAsync(); // the connection and its other namespaces go on
+        }
+    }
+
     private sealed class Loop
     {
         public Loop? Next { get; set; }
