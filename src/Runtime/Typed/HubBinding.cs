@@ -134,6 +134,8 @@ internal sealed class HubBinding<THub>
 
         if (method.HasAck)
             socketEvent.Ack(new object?[] { result });
+        else if (socketEvent.HasAck)
+            socketEvent.Ack(); // the method has no result, but the client waits: it ran
     }
 
     /// <summary>The hub filters for <typeparamref name="THub"/>, in order (looked up once: the options are the root's).</summary>
