@@ -76,6 +76,24 @@ public sealed class PacketLossAuditTests
         }
     }
 
+    [Fact]
+    public async Task An_ack_that_comes_after_its_timeout_is_logged_and_changes_nothing()
+    {
+        var (host, log, client, socket) = await StartAsync(_ => { });
+        await using (host)
+        using (client)
+        {
+            var reply = socket.EmitWithAckAsync("q", [], TimeSpan.FromMilliseconds(50));
+            var sent = await client.ReceiveAsync();
+            await Assert.ThrowsAsync<SocketAckTimeoutException>(() => reply.Within());
+
+            await client.SendAsync($"43{sent[2..sent.IndexOf('[', StringComparison.Ordinal)]}[\"late\"]");
+
+            Assert.Equal(LogLevel.Debug, (await log.WaitForAsync(210).Within()).Level);
+            await client.AssertEchoAsync();
+        }
+    }
+
     [Theory]
     [InlineData("42/admin,[\"echo\",1]")] // an event
     [InlineData("42/admin,5[\"echo\",1]")] // an event with ack
