@@ -29,6 +29,9 @@ echo "== build"
 dotnet build TypedIo.sln -c Release -nologo -v quiet -p:RestoreLockedMode=true || die "build failed"
 
 echo "== tests"
+# HalfOpenSessionTests holds 10,000 WebSockets: a descriptor each in the server (the test process) and in its Node client.
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge 12000 ] || ulimit -n 12000 2>/dev/null \
+  || die "HalfOpenSessionTests needs 12,000 file descriptors per process: raise the hard limit (ulimit -Hn)"
 rm -rf "$results"
 dotnet test TypedIo.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000

@@ -62,5 +62,8 @@ public static class TypedIoTelemetry
         /// meanwhile) instead of starting at once. It is delayed, not dropped.
         /// </summary>
         public const string Throttled = "throttled";
+
+        /// <summary>An ACK whose id the socket is not waiting for (unknown, already answered or timed out); ignored.</summary>
+        public const string UnknownAck = "unknown_ack";
     }
 }

@@ -231,13 +231,27 @@ public sealed class Socket
         return task;
     }
 
-    internal bool SendAck(long id, object?[] args)
+    internal bool SendAck(long id, string eventName, object?[] args)
     {
         if (!Connected)
             return false;
-        Write(Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args), isVolatile: false);
+        EncodedPacket packet;
+        try
+        {
+            packet = Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A value the serializer cannot write (NaN, a cycle, a throwing getter): the client still gets an answer.
+            SocketIoLog.AckEncodingFailed(Namespace.Server.Logger, Id, eventName, ex);
+            packet = Namespace.Server.Parser.EncodeAck(Namespace.Name, id, [ServerErrorRejection.ToJson()]);
+        }
+        Write(packet, isVolatile: false);
         return true;
     }
+
+    /// <summary>What a client's ack gets when the server failed to produce its answer (no internals leaked).</summary>
+    internal static readonly SocketRejection ServerErrorRejection = new(SocketRejectionCodes.ServerError, "An unexpected error occurred.");
 
     /// <summary>Queues <paramref name="packet"/> to this client and counts it as sent.</summary>
     internal void Write(EncodedPacket packet, bool isVolatile)
@@ -371,8 +385,12 @@ public sealed class Socket
                 return DispatchWhenSlotFreeAsync(socketEvent);
             case SocketPacketType.Ack:
             case SocketPacketType.BinaryAck:
-                if (packet.Id is { } id)
-                    _acks.Complete(id, new SocketArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Parser as JsonPacketParser));
+                // Node ignores these too ("bad ack"): a late answer after a timeout is normal, so the connection stays.
+                if (packet.Id is not { } id || !_acks.Complete(id, new SocketArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Parser as JsonPacketParser)))
+                {
+                    SocketIoLog.UnknownAck(Namespace.Server.Logger, Id, packet.Id);
+                    Namespace.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.UnknownAck, Namespace.Name);
+                }
                 break;
             case SocketPacketType.Disconnect:
                 OnClose(SocketDisconnectReasons.ClientNamespaceDisconnect);
@@ -429,6 +447,9 @@ public sealed class Socket
         {
             TypedIoActivities.Fail(activity, ex);
             SocketIoLog.HandlerFailed(Namespace.Server.Logger, Id, socketEvent.Name, ex);
+            // The client's ack would otherwise wait for its timeout with no word of what happened.
+            if (socketEvent.HasAck && !socketEvent.IsAcknowledged)
+                socketEvent.Ack(ServerErrorRejection.ToJson());
         }
         finally
         {

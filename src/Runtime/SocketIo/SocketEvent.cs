@@ -41,6 +41,6 @@ public sealed class SocketEvent
     {
         if (_ackId is not { } id || Interlocked.Exchange(ref _acked, 1) != 0)
             return false;
-        return Socket.SendAck(id, args);
+        return Socket.SendAck(id, Name, args);
     }
 }

@@ -99,6 +99,7 @@ internal sealed class SocketEventHandlers
     public async ValueTask InvokeAsync(SocketEvent socketEvent)
     {
         var any = _any;
+        var handled = !any.IsEmpty;
         foreach (var handler in any)
             await handler(socketEvent).ConfigureAwait(false);
 
@@ -108,12 +109,23 @@ internal sealed class SocketEventHandlers
             {
                 if (entry.Once && !TryConsumeOnce(socketEvent.Name, entry))
                     continue;
+                handled = true;
                 await entry.Handler(socketEvent).ConfigureAwait(false);
             }
         }
 
         if (_router is { } router && router.TryRoute(socketEvent, out var routed))
+        {
+            handled = true;
             await routed.ConfigureAwait(false);
+        }
+
+        // Node leaves such a client waiting for its ack timeout; it gets told instead. Without an ack, nobody waits.
+        if (!handled && socketEvent.HasAck && !socketEvent.IsAcknowledged)
+        {
+            SocketIoLog.UnhandledEventAnswered(socketEvent.Socket.Namespace.Server.Logger, socketEvent.Socket.Id, socketEvent.Name);
+            socketEvent.Ack(new SocketRejection(SocketRejectionCodes.UnknownEvent, $"Nothing handles '{socketEvent.Name}'.").ToJson());
+        }
     }
 
     private bool TryConsumeOnce(string eventName, Entry entry)

@@ -130,6 +130,13 @@ internal sealed class SocketIoClient
             {
                 socket.Abandon();
                 TypedIoActivities.Fail(activity, "abandoned", "The connection closed or the middleware did not call next.");
+                if (!accepted && Session.IsOpen)
+                {
+                    // Node's client would wait for an answer that never comes: it is refused, and the log says why.
+                    SocketIoLog.MiddlewareStopped(_server.Logger, Session.Id, name);
+                    _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.ConnectRefused, nsp.Name);
+                    SendConnectError(nsp.Name, _server.Parser.EncodeConnectError(name, "Server error"));
+                }
                 return;
             }
 

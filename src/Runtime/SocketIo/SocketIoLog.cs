@@ -35,6 +35,18 @@ internal static partial class SocketIoLog
     [LoggerMessage(209, LogLevel.Error, "The dynamic namespace rule failed for {Namespace}; treated as no match.")]
     public static partial void NamespacePredicateFailed(ILogger logger, string @namespace, Exception exception);
 
+    [LoggerMessage(210, LogLevel.Debug, "Socket {SocketId} answered ack {AckId}, which it is not waiting for (unknown, already answered or timed out); ignored.")]
+    public static partial void UnknownAck(ILogger logger, string socketId, long? ackId);
+
+    [LoggerMessage(211, LogLevel.Error, "The answer to the ack of '{EventName}' for socket {SocketId} could not be encoded; the client gets a server_error instead.")]
+    public static partial void AckEncodingFailed(ILogger logger, string socketId, string eventName, Exception exception);
+
+    [LoggerMessage(212, LogLevel.Debug, "Socket {SocketId} sent '{EventName}' with an ack and nothing handles it; answered with unknown_event.")]
+    public static partial void UnhandledEventAnswered(ILogger logger, string socketId, string eventName);
+
+    [LoggerMessage(213, LogLevel.Warning, "Connection middleware of {Namespace} returned without calling next or throwing SocketConnectException for connection {Sid}; refused with 'Server error'.")]
+    public static partial void MiddlewareStopped(ILogger logger, string sid, string @namespace);
+
     [LoggerMessage(240, LogLevel.Debug, "Broadcast '{EventName}' in {Namespace} timed out: {Answered} of {Recipients} sockets answered.")]
     public static partial void BroadcastAckTimedOut(ILogger logger, string eventName, string @namespace, int answered, int recipients);
 

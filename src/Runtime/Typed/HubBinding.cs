@@ -134,6 +134,8 @@ internal sealed class HubBinding<THub>
 
         if (method.HasAck)
             socketEvent.Ack(new object?[] { result });
+        else if (socketEvent.HasAck)
+            socketEvent.Ack(); // the method has no result, but the client waits: it ran
     }
 
     /// <summary>The hub filters for <typeparamref name="THub"/>, in order (looked up once: the options are the root's).</summary>
@@ -203,7 +205,8 @@ internal sealed class HubBinding<THub>
             {
                 value = parameter.Read(args, i);
             }
-            catch (JsonException)
+            // System.Text.Json throws InvalidOperationException for a lone surrogate escape read into a string.
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException)
             {
                 reason = $"Argument '{parameter.Name}' of '{method.EventName}' is not a valid {Describe(parameter.Type)}.";
                 return false;

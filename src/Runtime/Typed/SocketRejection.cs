@@ -46,6 +46,9 @@ public static class SocketRejectionCodes
     /// <summary>A FluentValidation validator refused an argument; <see cref="SocketRejection.Errors"/> says which property and why.</summary>
     public const string ValidationFailed = "validation_failed";
 
+    /// <summary>The client asked for an ack of an event nothing on the server handles.</summary>
+    public const string UnknownEvent = "unknown_event";
+
     /// <summary>The event requires authorization and the socket's user is not authenticated.</summary>
     public const string Unauthorized = "unauthorized";
 

@@ -152,16 +152,18 @@ public sealed class HubDispatchTests
     }
 
     [Fact]
-    public async Task An_unknown_event_is_ignored()
+    public async Task An_unknown_event_is_ignored_and_its_ack_answered_with_unknown_event()
     {
         var probe = new HubProbe();
         await using var host = await HubTestHost.StartAsync(probe);
         var (client, _) = await HubTestHost.JoinNotesAsync(host, probe);
         using (client)
         {
+            await client.SendAsync("""42/notes,["nope",1]""");
             await client.SendAsync("""42/notes,3["nope",1]""");
             await client.SendAsync("""42/notes,4["maybe","ab"]""");
 
+            Assert.Equal("""43/notes,3[{"error":{"code":"unknown_event","message":"Nothing handles 'nope'."}}]""", await client.ReceiveAsync());
             Assert.Equal("""43/notes,4[2]""", await client.ReceiveAsync());
         }
     }

@@ -38,10 +38,13 @@ internal sealed class PendingAcks(Socket socket)
         return !pending.TryRemove(new KeyValuePair<long, PendingAck>(id, entry));
     }
 
-    public void Complete(long id, SocketArgs args)
+    /// <summary>Settles the wait for <paramref name="id"/>; false when nothing waits for it.</summary>
+    public bool Complete(long id, SocketArgs args)
     {
-        if (Volatile.Read(ref _pending) is { } table && table.TryRemove(id, out var pending))
-            pending.Answer(socket, args);
+        if (Volatile.Read(ref _pending) is not { } table || !table.TryRemove(id, out var pending))
+            return false;
+        pending.Answer(socket, args);
+        return true;
     }
 
     public void Remove(long id) => Volatile.Read(ref _pending)?.TryRemove(id, out _);
