@@ -31,4 +31,10 @@ internal static partial class RedisLog
 
     [LoggerMessage(4008, LogLevel.Information, "The Redis connection is restored ({Endpoint})")]
     public static partial void ConnectionRestored(ILogger logger, string? endpoint);
+
+    [LoggerMessage(4009, LogLevel.Warning, "Publishing cluster message {MessageType} of namespace {Namespace} failed")]
+    public static partial void ClusterPublishFailed(ILogger logger, string messageType, string @namespace, Exception exception);
+
+    [LoggerMessage(4010, LogLevel.Debug, "Redis sharded adapter {Uid} of namespace {Namespace} subscribed")]
+    public static partial void ShardedSubscribed(ILogger logger, string uid, string @namespace);
 }
