@@ -28,34 +28,17 @@ public sealed class Namespace
         Name = name;
         Parent = parent;
         Adapter = server.CreateAdapter(this);
-        if (server.Options.ConnectionStateRecovery is { } recovery)
-            RecoveryStore = new RecoveryStore(recovery, server.TimeProvider);
     }
 
-    /// <summary>The buffer of connection state recovery, when it is on.</summary>
-    internal RecoveryStore? RecoveryStore { get; }
+    /// <summary>Whether connection state recovery is on: sockets get a private id and their emits go through the adapter.</summary>
+    internal bool IsRecoveryEnabled => Server.Options.ConnectionStateRecovery is not null;
 
     /// <summary>
-    /// Encodes an event once and hands it to the adapter. With connection state recovery on, a non-volatile event gets
-    /// a trailing offset and is kept for sockets that may come back; offset, storing and delivery happen under one lock,
-    /// so every socket sees the offsets in order.
+    /// Encodes an event once and hands it to the adapter. With connection state recovery on, the adapter gives a
+    /// non-volatile event its offset (see <see cref="SocketAdapter.NeedsOffset(EncodedPacket, BroadcastOptions)"/>).
     /// </summary>
-    internal ValueTask BroadcastEventAsync(string eventName, object?[] args, BroadcastOptions options)
-    {
-        var store = RecoveryStore;
-        if (store is null || (options.Flags & BroadcastFlags.Volatile) != 0)
-            return Adapter.BroadcastAsync(Server.Parser.EncodeEvent(Name, eventName, args), options);
-        lock (store.Gate)
-        {
-            var offset = store.NextOffset();
-            var withOffset = new object?[args.Length + 1];
-            args.CopyTo(withOffset, 0);
-            withOffset[^1] = offset;
-            var packet = Server.Parser.EncodeEvent(Name, eventName, withOffset);
-            store.Add(offset, options, packet);
-            return Adapter.BroadcastAsync(packet, options);
-        }
-    }
+    internal ValueTask BroadcastEventAsync(string eventName, object?[] args, BroadcastOptions options) =>
+        Adapter.BroadcastAsync(Server.Parser.EncodeEvent(Name, eventName, args), options);
 
     /// <summary>The namespace name, such as <c>/</c> or <c>/admin</c>.</summary>
     public string Name { get; }

@@ -29,12 +29,12 @@ public sealed class Socket
     private bool _countedConnection;
     private long _connectedAt;
 
-    internal Socket(Namespace nsp, SocketIoClient client, JsonElement auth, PersistedSession? restored = null)
+    internal Socket(Namespace nsp, SocketIoClient client, JsonElement auth, SocketSession? restored = null)
     {
         Namespace = nsp;
         _client = client;
-        Id = restored?.SocketId ?? EngineIo.SessionId.Create();
-        PrivateId = restored?.PrivateId ?? (nsp.RecoveryStore is null ? null : EngineIo.SessionId.Create());
+        Id = restored?.Id ?? EngineIo.SessionId.Create();
+        PrivateId = restored?.PrivateId ?? (nsp.IsRecoveryEnabled ? EngineIo.SessionId.Create() : null);
         if (restored is not null)
         {
             Recovered = true;
@@ -197,7 +197,7 @@ public sealed class Socket
         ReservedEvents.ThrowIfReserved(eventName);
         _handlers.NotifyOutgoing(eventName, args);
         // With recovery on, an emit to one socket is kept like a broadcast to its own room (as Node does), with an offset.
-        if (Namespace.RecoveryStore is not null)
+        if (Namespace.IsRecoveryEnabled)
             return Namespace.BroadcastEventAsync(eventName, args, BroadcastOptions.All with { Rooms = [Id] });
         Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: false);
         return ValueTask.CompletedTask;
@@ -461,11 +461,8 @@ public sealed class Socket
         var wasConnected = Interlocked.Exchange(ref _connected, 0) == 1;
         if (wasConnected)
             Raise(Disconnecting, reason);
-        if (wasConnected && Namespace.RecoveryStore is { } store && PrivateId is not null && RecoveryStore.IsRecoverable(reason))
-        {
-            store.Persist(new PersistedSession(Id, PrivateId, Namespace.Adapter.SocketRooms(Id),
-                _data is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(_data, StringComparer.Ordinal), store.Now));
-        }
+        if (wasConnected && PrivateId is not null && RecoveryStore.IsRecoverable(reason))
+            PersistSession();
         Namespace.Adapter.DeleteAll(Id);
         Namespace.Remove(this);
         _client.Remove(this);
@@ -477,6 +474,39 @@ public sealed class Socket
         }
         if (Services is IDisposable disposable)
             disposable.Dispose();
+    }
+
+    /// <summary>
+    /// Hands this socket's session to the adapter (Node's <c>persistSession</c> in <c>_onclose</c>), before it leaves
+    /// its rooms. Not awaited: a remote adapter's write must not hold up the disconnect; a failure is logged.
+    /// </summary>
+    private void PersistSession()
+    {
+        var session = new SocketSession(Id, PrivateId!, Namespace.Adapter.SocketRooms(Id), DataSnapshot(), Namespace.Server.TimeProvider.GetUtcNow());
+        ValueTask persisted;
+        try
+        {
+            persisted = Namespace.Adapter.PersistSessionAsync(session);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.SessionPersistFailed(Namespace.Server.Logger, Id, Namespace.Name, ex);
+            return;
+        }
+        if (!persisted.IsCompletedSuccessfully)
+            _ = ObservePersistAsync(persisted);
+    }
+
+    private async Task ObservePersistAsync(ValueTask persisted)
+    {
+        try
+        {
+            await persisted.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.SessionPersistFailed(Namespace.Server.Logger, Id, Namespace.Name, ex);
+        }
     }
 
     private void Raise(Action<Socket, string>? handlers, string reason)

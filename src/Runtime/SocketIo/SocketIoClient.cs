@@ -80,8 +80,8 @@ internal sealed class SocketIoClient
             return;
         }
 
-        var (restored, offset) = TryRestore(nsp, auth);
-        var socket = new Socket(nsp, this, auth, restored) { Services = _server.CreateScope() };
+        var restored = await RestoreAsync(nsp, auth).ConfigureAwait(false);
+        var socket = new Socket(nsp, this, auth, restored?.Session) { Services = _server.CreateScope() };
         lock (_gate)
             (_connecting ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
         var previousActivity = Activity.Current;
@@ -140,7 +140,7 @@ internal sealed class SocketIoClient
             if (activity is not null)
                 socket.ConnectActivity = activity.Context;
             if (restored is not null)
-                Resume(nsp.RecoveryStore!, socket, restored, offset!);
+                await ResumeAsync(nsp, socket, restored).ConfigureAwait(false);
             else
                 socket.OnConnect();
             SocketIoLog.SocketConnected(_server.Logger, socket.Id, name);
@@ -157,38 +157,66 @@ internal sealed class SocketIoClient
         }
     }
 
-    /// <summary>The session a reconnecting client asks for (<c>pid</c> and <c>offset</c> in its CONNECT payload), if it can be recovered.</summary>
-    private static (PersistedSession? Session, string? Offset) TryRestore(Namespace nsp, JsonElement auth)
+    /// <summary>
+    /// The session a reconnecting client asks for (<c>pid</c> and <c>offset</c> in its CONNECT payload), when the
+    /// adapter can restore it (Node's <c>adapter.restoreSession</c>, before the middleware).
+    /// </summary>
+    private async Task<RestoredSession?> RestoreAsync(Namespace nsp, JsonElement auth)
     {
-        if (nsp.RecoveryStore is not { } store
+        if (!nsp.IsRecoveryEnabled
             || auth.ValueKind != JsonValueKind.Object
             || !auth.TryGetProperty("pid", out var pid) || pid.ValueKind != JsonValueKind.String
             || !auth.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.String)
-            return (null, null);
-        var offsetText = offset.GetString()!;
-        return (store.Take(pid.GetString()!, offsetText), offsetText);
+            return null;
+        try
+        {
+            return await nsp.Adapter.RestoreSessionAsync(pid.GetString()!, offset.GetString()!).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.SessionRestoreFailed(_server.Logger, Session.Id, nsp.Name, ex);
+            return null;
+        }
+    }
+
+    /// <summary>Has the adapter connect a recovered socket; when it fails to, the socket connects as a fresh one.</summary>
+    private async Task ResumeAsync(Namespace nsp, Socket socket, RestoredSession restored)
+    {
+        var resumed = false;
+        try
+        {
+            await nsp.Adapter.ResumeSessionAsync(restored, missed =>
+            {
+                if (resumed)
+                    return;
+                resumed = true;
+                Resume(socket, restored.Session, missed);
+            }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!resumed)
+        {
+            SocketIoLog.SessionRestoreFailed(_server.Logger, Session.Id, nsp.Name, ex);
+        }
+        if (!resumed)
+            Resume(socket, restored.Session, null);
     }
 
     /// <summary>
-    /// Connects a recovered socket: under the store's lock (so no packet is missed or doubled) it gets its CONNECT
-    /// reply, its rooms back and every packet after its offset that was meant for them.
+    /// Connects a recovered socket, called by the adapter where no packet can reach the session's rooms meanwhile: its
+    /// CONNECT reply, its rooms back, then every packet it missed; with no packets (null) it continues as a fresh socket.
     /// </summary>
-    private static void Resume(RecoveryStore store, Socket socket, PersistedSession session, string offset)
+    private static void Resume(Socket socket, SocketSession session, IReadOnlyList<EncodedPacket>? missed)
     {
-        lock (store.Gate)
+        if (missed is null)
         {
-            var missed = store.MissedAfter(offset, session.Rooms);
-            if (missed is null)
-            {
-                socket.ForgetRecovery();
-                socket.OnConnect();
-                return;
-            }
+            socket.ForgetRecovery();
             socket.OnConnect();
-            socket.Join(session.Rooms);
-            foreach (var packet in missed)
-                socket.Write(packet, isVolatile: false);
+            return;
         }
+        socket.OnConnect();
+        socket.Join(session.Rooms);
+        foreach (var packet in missed)
+            socket.Write(packet, isVolatile: false);
     }
 
     private void SendConnectError(string? nsp, EncodedPacket packet)

@@ -43,4 +43,10 @@ internal static partial class SocketIoLog
 
     [LoggerMessage(242, LogLevel.Error, "Server-side handler of '{EventName}' in {Namespace} failed.")]
     public static partial void ServerSideHandlerFailed(ILogger logger, string eventName, string @namespace, Exception exception);
+
+    [LoggerMessage(243, LogLevel.Warning, "The adapter failed to persist the session of socket {SocketId} in {Namespace}; it cannot be recovered.")]
+    public static partial void SessionPersistFailed(ILogger logger, string socketId, string @namespace, Exception exception);
+
+    [LoggerMessage(244, LogLevel.Warning, "The adapter failed to restore a session in {Namespace} for connection {Sid}; it connects as a new socket.")]
+    public static partial void SessionRestoreFailed(ILogger logger, string sid, string @namespace, Exception exception);
 }

@@ -111,6 +111,39 @@ public sealed class EncodedPacket
     /// <summary>The bytes of attachment <paramref name="index"/> (placeholder number <paramref name="index"/>).</summary>
     public ReadOnlyMemory<byte> GetAttachment(int index) => Frames[index + 1].Bytes;
 
+    /// <summary>
+    /// The same event with one more string argument at the end of its data: how connection state recovery gives a
+    /// packet its offset (socket.io's adapters push it onto <c>packet.data</c>). Only the text frame is rebuilt, with
+    /// <c>,"argument"</c> spliced in before the closing bracket; nothing is serialized again and binary attachments are
+    /// shared, so a broadcast stays encoded once for all local recipients.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The packet is not a described event (<see cref="Type"/> is not
+    /// <see cref="SocketPacketType.Event"/> or <see cref="SocketPacketType.BinaryEvent"/>, or its data is not a JSON array).</exception>
+    public EncodedPacket WithAppendedArgument(string argument)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        if (Type is not (SocketPacketType.Event or SocketPacketType.BinaryEvent) || Data.Length < 2 || Data.Span[0] != (byte)'[' || Data.Span[^1] != (byte)']')
+            throw new InvalidOperationException("Only an event whose data is a JSON array can take one more argument.");
+        var text = Frames[0].Bytes.Span;
+        var value = System.Text.Json.JsonEncodedText.Encode(argument, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
+        var comma = Data.Length > 2 ? 1 : 0; // "[]" takes no comma
+        var bytes = new byte[text.Length + comma + value.Length + 2];
+        text[..^1].CopyTo(bytes);
+        var at = text.Length - 1;
+        if (comma == 1)
+            bytes[at++] = (byte)',';
+        bytes[at++] = (byte)'"';
+        value.CopyTo(bytes.AsSpan(at));
+        at += value.Length;
+        bytes[at++] = (byte)'"';
+        bytes[at] = (byte)']';
+        var frames = new EngineFrame[Frames.Count];
+        frames[0] = EngineFrame.Text(bytes).WithCompress(Frames[0].Compress);
+        for (var i = 1; i < frames.Length; i++)
+            frames[i] = Frames[i];
+        return new EncodedPacket(frames, Type.Value, Namespace!, AckId, _dataOffset);
+    }
+
     /// <summary>The same packet marked not to be compressed by the transport (the bytes are shared).</summary>
     public EncodedPacket WithoutCompression()
     {

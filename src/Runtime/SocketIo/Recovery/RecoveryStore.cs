@@ -3,7 +3,7 @@ using System.Globalization;
 namespace TypedIo.SocketIo;
 
 /// <summary>
-/// One namespace's memory for connection state recovery: the packets emitted lately (with their offsets and targets)
+/// One namespace's memory for connection state recovery in the <see cref="InMemoryAdapter"/>: the packets emitted lately (with their offsets and targets)
 /// and the sessions of sockets that left with a recoverable reason. Bounded by age, count and bytes; pruned as it is
 /// used, without a timer.
 /// </summary>
@@ -21,8 +21,8 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
 
     private readonly LinkedList<StoredPacket> _packets = new();
     private readonly Dictionary<string, LinkedListNode<StoredPacket>> _byOffset = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PersistedSession> _sessions = new(StringComparer.Ordinal);
-    private readonly Queue<PersistedSession> _sessionOrder = new();
+    private readonly Dictionary<string, KeptSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Queue<KeptSession> _sessionOrder = new();
     private long _bytes;
     private long _nextOffset;
 
@@ -47,13 +47,14 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
         Prune();
     }
 
-    public void Persist(PersistedSession session)
+    public void Persist(SocketSession session)
     {
+        var kept = new KeptSession(session, Now);
         lock (Gate)
         {
             PruneSessions();
-            _sessions[session.PrivateId] = session;
-            _sessionOrder.Enqueue(session);
+            _sessions[session.PrivateId] = kept;
+            _sessionOrder.Enqueue(kept);
         }
     }
 
@@ -61,7 +62,7 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
     /// Takes the session <paramref name="privateId"/> when it has not expired and the packet at
     /// <paramref name="offset"/> is still buffered (else nothing can be recovered exactly once). Taken once.
     /// </summary>
-    public PersistedSession? Take(string privateId, string offset)
+    public SocketSession? Take(string privateId, string offset)
     {
         lock (Gate)
         {
@@ -70,7 +71,7 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
             if (!_sessions.TryGetValue(privateId, out var session) || !_byOffset.ContainsKey(offset))
                 return null;
             _sessions.Remove(privateId);
-            return session;
+            return session.Session;
         }
     }
 
@@ -113,13 +114,16 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
     private void PruneSessions()
     {
         var oldest = Now - (long)(options.MaxDisconnectionDuration.TotalSeconds * time.TimestampFrequency);
-        while (_sessionOrder.TryPeek(out var first) && (first.DisconnectedAt < oldest || !_sessions.ContainsKey(first.PrivateId) || _sessions[first.PrivateId] != first))
+        while (_sessionOrder.TryPeek(out var first) && (first.KeptAt < oldest || !_sessions.TryGetValue(first.Session.PrivateId, out var kept) || kept != first))
         {
             _sessionOrder.Dequeue();
-            if (_sessions.TryGetValue(first.PrivateId, out var current) && current == first)
-                _sessions.Remove(first.PrivateId);
+            if (_sessions.TryGetValue(first.Session.PrivateId, out var current) && current == first)
+                _sessions.Remove(first.Session.PrivateId);
         }
     }
+
+    /// <summary>A session and when it was kept (a monotonic timestamp: expiry does not follow the wall clock).</summary>
+    private sealed record KeptSession(SocketSession Session, long KeptAt);
 
     private sealed record StoredPacket(string Offset, BroadcastOptions Target, EncodedPacket Packet, long StoredAt, int Bytes);
 }

@@ -8,7 +8,7 @@ namespace TypedIo.SocketIo;
 /// local rooms here and call the base methods for this node's sockets (as Node's cluster adapters extend the
 /// in-memory one).
 /// </summary>
-public class InMemoryAdapter : SocketAdapter
+public partial class InMemoryAdapter : SocketAdapter
 {
     private readonly object _gate = new();
     // Both maps hold MemberSets: a socket's own room has one member and most sockets are in that room only.
@@ -146,9 +146,16 @@ public class InMemoryAdapter : SocketAdapter
         return result;
     }
 
-    /// <inheritdoc />
-    public override ValueTask BroadcastAsync(EncodedPacket packet, BroadcastOptions options)
+    /// <summary>
+    /// Sends <paramref name="packet"/> as it is to the sockets of this node that <paramref name="options"/> select: no
+    /// offset is added and nothing is kept for recovery. <see cref="BroadcastAsync(EncodedPacket, BroadcastOptions)"/>
+    /// comes here after giving the packet its offset; a derived adapter that takes offsets from elsewhere (a Redis
+    /// stream entry id) appends its own and delivers locally with this method.
+    /// </summary>
+    protected ValueTask DeliverAsync(EncodedPacket packet, BroadcastOptions options)
     {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
         var isVolatile = (options.Flags & BroadcastFlags.Volatile) != 0;
         if ((options.Flags & BroadcastFlags.NoCompress) != 0)
             packet = packet.WithoutCompression();

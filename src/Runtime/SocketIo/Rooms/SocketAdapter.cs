@@ -5,7 +5,7 @@ namespace TypedIo.SocketIo;
 /// The in-memory adapter serves one server; a multi-node adapter (Redis) derives from this class and forwards
 /// broadcasts to the other nodes, without namespace or socket code changing.
 /// </summary>
-public abstract class SocketAdapter
+public abstract partial class SocketAdapter
 {
     /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
     protected SocketAdapter(Namespace nsp)
