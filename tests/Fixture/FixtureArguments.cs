@@ -2,9 +2,10 @@ namespace TypedIo.Fixture;
 
 /// <summary>
 /// The fixture's command line: <c>--profile official|default</c>, <c>--port N</c>, <c>--cors "*"|ORIGIN</c>, and the
-/// cluster options <c>--redis HOST:PORT</c>, <c>--adapter pubsub|sharded|streams</c>, <c>--node-name NAME</c>.
+/// cluster options <c>--redis HOST:PORT</c>, <c>--adapter pubsub|sharded|streams</c>, <c>--node-name NAME</c> and
+/// <c>--recovery</c>.
 /// </summary>
-internal sealed record FixtureArguments(string Profile, int Port, string? Cors, string? Redis, string Adapter, string NodeName)
+internal sealed record FixtureArguments(string Profile, int Port, string? Cors, string? Redis, string Adapter, string NodeName, bool Recovery = false)
 {
     public bool IsOfficial => Profile == "official";
 
@@ -18,10 +19,14 @@ internal sealed record FixtureArguments(string Profile, int Port, string? Cors, 
         string? redis = null;
         string adapter = "pubsub";
         string? nodeName = null;
+        var recovery = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--recovery")
-                throw new ArgumentException("--recovery is not supported yet (connection state recovery across nodes comes with the streams adapter).");
+            {
+                recovery = true;
+                continue;
+            }
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             switch (args[i])
             {
@@ -36,14 +41,16 @@ internal sealed record FixtureArguments(string Profile, int Port, string? Cors, 
         }
         if (profile is not ("official" or "default"))
             throw new ArgumentException($"Unknown profile '{profile}'.");
-        if (adapter is "sharded" or "streams")
-            throw new ArgumentException($"--adapter {adapter} is not available yet: TypedIo.Redis has the pub/sub adapter only (--adapter pubsub).");
+        if (adapter is "sharded")
+            throw new ArgumentException($"--adapter {adapter} is not available yet: TypedIo.Redis has the pub/sub and streams adapters only (--adapter pubsub|streams).");
         if (adapter is not "pubsub")
             throw new ArgumentException($"Unknown adapter '{adapter}' (pubsub, sharded or streams).");
         if (redis is not null && profile == "official")
             throw new ArgumentException("--redis belongs to the default profile.");
+        if (recovery && profile == "official")
+            throw new ArgumentException("--recovery belongs to the default profile (the official suites need it off).");
         var effectivePort = port ?? (profile == "official" ? 3000 : 3100);
         return new FixtureArguments(profile, effectivePort, cors, redis, adapter,
-            nodeName ?? effectivePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            nodeName ?? effectivePort.ToString(System.Globalization.CultureInfo.InvariantCulture), recovery);
     }
 }

@@ -29,10 +29,14 @@ builder.Services.AddTypedIo(options =>
 {
     if (arguments.IsOfficial)
         OfficialProfile.ConfigureSocketIo(options);
+    if (arguments.Recovery)
+        options.ConnectionStateRecovery = new();
 });
 if (!arguments.IsOfficial)
     DefaultProfile.AddHubs(builder.Services);
-if (arguments.IsCluster)
+if (arguments.IsCluster && arguments.Adapter == "streams")
+    builder.Services.AddRedisStreamsAdapter(options => options.Configuration = arguments.Redis);
+else if (arguments.IsCluster)
     builder.Services.AddRedisAdapter(options => options.Configuration = arguments.Redis);
 
 var app = builder.Build();
@@ -58,8 +62,11 @@ else
 app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
 {
     // A cluster node is ready once its channels are subscribed: a broadcast published before would not reach it.
-    if (app.Services.GetRequiredService<TypedIo.SocketIo.SocketIoServer>().Sockets.Adapter is TypedIo.Redis.RedisAdapter redis)
+    var adapter = app.Services.GetRequiredService<TypedIo.SocketIo.SocketIoServer>().Sockets.Adapter;
+    if (adapter is TypedIo.Redis.RedisAdapter redis)
         await redis.Subscribed;
+    else if (adapter is TypedIo.Redis.Streams.RedisStreamsAdapter streams)
+        await streams.Ready;
     var host = arguments.IsOfficial ? "localhost" : "0.0.0.0";
     Console.WriteLine($"listening on http://{host}:{arguments.Port}");
 }));

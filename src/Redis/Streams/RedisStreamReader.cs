@@ -41,6 +41,9 @@ internal sealed class RedisStreamReader
     /// <summary>The id of the last entry handled (the stream's last entry when the reader started, <c>0-0</c> for an empty stream).</summary>
     public string? LastId { get; private set; }
 
+    /// <summary>Where the reader started: the id of the stream's last entry then (<c>0-0</c> for an empty stream); null before.</summary>
+    public string? StartId { get; private set; }
+
     /// <summary>Completes once the reader knows where it starts: entries added after that are read.</summary>
     public Task Started => _started.Task;
 
@@ -58,7 +61,8 @@ internal sealed class RedisStreamReader
                 var database = _connection.GetDatabase();
                 if (LastId is null)
                 {
-                    LastId = await LastEntryIdAsync(database).ConfigureAwait(false);
+                    StartId = await LastEntryIdAsync(database).ConfigureAwait(false);
+                    LastId = StartId;
                     _started.TrySetResult();
                 }
                 var result = await database.ExecuteAsync("XREAD", "COUNT", _options.ReadCount,

@@ -37,15 +37,15 @@ internal sealed class StreamsHub : IDisposable
     {
         _transports[transport.Namespace] = transport;
         return _readers.GetOrAdd(transport.Stream, stream =>
-            new RedisStreamReader(Connection.Reader, stream, Options, OnEntry, _logger, _stopping.Token));
+            new RedisStreamReader(Connection.Reader, stream, Options, entry => OnEntry(stream, entry), _logger, _stopping.Token));
     }
 
     public void Unregister(StreamsTransport transport) =>
         _transports.TryRemove(new KeyValuePair<string, StreamsTransport>(transport.Namespace, transport));
 
-    private void OnEntry(StreamEntry entry)
+    private void OnEntry(string stream, StreamEntry entry)
     {
-        byte[]? message;
+        TypedIo.Redis.Cluster.ClusterMessage? message;
         string? nsp = null;
         try
         {
@@ -58,9 +58,9 @@ internal sealed class StreamsHub : IDisposable
                 return;
             message = StreamEntryCodec.Decode(entry);
         }
-        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or MessagePack.MessagePackSerializationException)
+        catch (FormatException ex)
         {
-            RedisLog.StreamEntryMalformed(_logger, "?", entry.Id!, ex.Message);
+            RedisLog.StreamEntryMalformed(_logger, stream, entry.Id!, ex.Message);
             return;
         }
         if (message is not null && _transports.TryGetValue(nsp, out var transport))

@@ -1,6 +1,6 @@
-using MessagePack;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using TypedIo.Redis.Cluster;
 
 namespace TypedIo.Redis.Streams;
 
@@ -15,7 +15,7 @@ internal sealed class StreamsTransport
 {
     private readonly StreamsHub _hub;
     private readonly ISubscriber _subscriber;
-    private readonly Action<byte[], string?> _onMessage;
+    private readonly Action<ClusterMessage, string?> _onMessage;
     private readonly string _publicChannel;
     private readonly string _privateChannel;
     private readonly List<ChannelMessageQueue> _queues = [];
@@ -24,8 +24,12 @@ internal sealed class StreamsTransport
     /// <param name="hub">The shared connections, reader and writer.</param>
     /// <param name="nsp">The namespace's name.</param>
     /// <param name="uid">This node's id in the namespace.</param>
-    /// <param name="onMessage">Called with every msgpack cluster message another node sent, with its stream offset (null for pub/sub).</param>
-    public StreamsTransport(StreamsHub hub, string nsp, string uid, Action<byte[], string?> onMessage)
+    /// <param name="onMessage">
+    /// Called with every message of the namespace, with its stream offset (null for pub/sub), one at a time per source;
+    /// this node's own entries come back too. Malformed messages are logged and dropped before.
+    /// </param>
+    /// <param name="reader">The reader of the namespace's stream.</param>
+    public StreamsTransport(StreamsHub hub, string nsp, string uid, Action<ClusterMessage, string?> onMessage, out RedisStreamReader reader)
     {
         _hub = hub;
         Namespace = nsp;
@@ -35,7 +39,7 @@ internal sealed class StreamsTransport
         Stream = hub.Options.StreamOf(nsp);
         _publicChannel = ChannelOf(hub.Options.ChannelPrefix, nsp, null);
         _privateChannel = ChannelOf(hub.Options.ChannelPrefix, nsp, uid);
-        var reader = hub.Register(this);
+        reader = hub.Register(this);
         Ready = Task.WhenAll(reader.Started, SubscribeAsync());
     }
 
@@ -79,9 +83,19 @@ internal sealed class StreamsTransport
 
     private void OnChannelMessage(ChannelMessage message)
     {
+        ClusterMessage decoded;
         try
         {
-            _onMessage((byte[])message.Message!, null);
+            decoded = ClusterMessageCodec.Decode((byte[])message.Message!);
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or MessagePack.MessagePackSerializationException)
+        {
+            RedisLog.StreamsChannelMessageMalformed(_hub.Logger, message.Channel.ToString(), ex.Message);
+            return;
+        }
+        try
+        {
+            _onMessage(decoded, null);
         }
         catch (Exception ex)
         {
@@ -90,27 +104,26 @@ internal sealed class StreamsTransport
     }
 
     /// <summary>An entry of this namespace read from the stream.</summary>
-    internal void OnStreamMessage(byte[] message, string offset) => _onMessage(message, offset);
+    internal void OnStreamMessage(ClusterMessage message, string offset) => _onMessage(message, offset);
 
     /// <summary>
-    /// Sends a msgpack cluster message <c>{uid, nsp, type, data}</c> to the other nodes. The task completes with the
-    /// stream offset of the entry once written, or with an empty string for an ephemeral message (published at once,
-    /// as Node's adapter answers), or with null when the entry was dropped or could not be written.
+    /// Sends <paramref name="message"/> to the other nodes. The task completes with the stream id of its entry once
+    /// written, or with null for an ephemeral message (published at once), or with null when the entry was dropped or
+    /// could not be written; it never faults.
     /// </summary>
-    public Task<string?> PublishAsync(byte[] message)
+    public Task<string?> PublishAsync(ClusterMessage message)
     {
-        var (type, ephemeral) = Classify(message);
-        if (ephemeral)
+        if (IsEphemeral(message))
         {
-            Publish(_publicChannel, message);
-            return Task.FromResult<string?>("");
+            Publish(_publicChannel, StreamEntryCodec.EncodePubSub(message));
+            return Task.FromResult<string?>(null);
         }
-        return _hub.Publisher.Enqueue(Stream, StreamEntryCodec.Encode(message), Namespace, type);
+        return _hub.Publisher.Enqueue(Stream, StreamEntryCodec.Encode(message), Namespace, (int)message.Type);
     }
 
     /// <summary>Sends an answer to the node <paramref name="requesterUid"/> (its private channel).</summary>
-    public void PublishResponse(string requesterUid, byte[] response) =>
-        Publish(ChannelOf(_hub.Options.ChannelPrefix, Namespace, requesterUid), response);
+    public void PublishResponse(string requesterUid, ClusterMessage response) =>
+        Publish(ChannelOf(_hub.Options.ChannelPrefix, Namespace, requesterUid), StreamEntryCodec.EncodePubSub(response));
 
     /// <summary>How many nodes serve this namespace: the subscribers of its public channel, or 1 when Redis cannot say.</summary>
     public async Task<int> ServerCountAsync()
@@ -129,38 +142,9 @@ internal sealed class StreamsTransport
     }
 
     /// <summary>Node's <c>isEphemeral</c>: a broadcast with a request id, a server-side emit, a fetch-sockets request.</summary>
-    internal static (int Type, bool Ephemeral) Classify(byte[] message)
-    {
-        var reader = new MessagePackReader(message);
-        var count = reader.ReadMapHeader();
-        int type = 0;
-        var hasRequestId = false;
-        for (var i = 0; i < count; i++)
-        {
-            var key = reader.ReadString();
-            if (key == "type")
-            {
-                type = reader.ReadInt32();
-            }
-            else if (key == "data" && reader.NextMessagePackType == MessagePackType.Map)
-            {
-                var fields = reader.ReadMapHeader();
-                for (var j = 0; j < fields; j++)
-                {
-                    if (reader.ReadString() == "requestId" && !reader.IsNil)
-                        hasRequestId = true;
-                    reader.Skip();
-                }
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-        var ephemeral = type is ClusterTypes.ServerSideEmit or ClusterTypes.FetchSockets
-            || (type == ClusterTypes.Broadcast && hasRequestId);
-        return (type, ephemeral);
-    }
+    internal static bool IsEphemeral(ClusterMessage message) =>
+        message.Type is ClusterMessageType.ServerSideEmit or ClusterMessageType.FetchSockets
+        || (message.Type == ClusterMessageType.Broadcast && (message.HasRequestId || message.RequestId is not null));
 
     private void Publish(string channel, byte[] message)
     {
@@ -194,12 +178,4 @@ internal sealed class StreamsTransport
         foreach (var queue in queues)
             _ = queue.UnsubscribeAsync();
     }
-}
-
-/// <summary>socket.io-adapter's <c>MessageType</c> values the transport needs to tell ephemeral messages apart.</summary>
-internal static class ClusterTypes
-{
-    public const int Broadcast = 3;
-    public const int FetchSockets = 7;
-    public const int ServerSideEmit = 9;
 }

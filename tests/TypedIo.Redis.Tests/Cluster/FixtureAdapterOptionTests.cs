@@ -8,7 +8,6 @@ public sealed class FixtureAdapterOptionTests
 {
     [Theory]
     [InlineData("sharded")]
-    [InlineData("streams")]
     public async Task An_adapter_that_does_not_exist_yet_is_refused(string adapter)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

@@ -1,11 +1,10 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using MessagePack;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TypedIo.Redis.Cluster;
 using TypedIo.Redis.Streams;
 using TypedIo.Redis.Tests.Infrastructure;
 
@@ -59,7 +58,7 @@ public sealed class StreamTransportTests : IAsyncLifetime
         var (reader, received) = Node("bbbb");
         await Task.WhenAll(writer.Ready, reader.Ready);
 
-        Assert.Equal("", await writer.PublishAsync(Message("aaaa", 9, 1)));
+        Assert.Null(await writer.PublishAsync(Message("aaaa", 9, 1)));
         var got = await received.WaitForAsync(1);
         Assert.Null(got[0].Offset);
         Assert.Equal(2, await writer.ServerCountAsync());
@@ -126,12 +125,18 @@ public sealed class StreamTransportTests : IAsyncLifetime
     [Fact]
     public void Binary_data_is_written_as_base64_msgpack_and_read_back_unchanged()
     {
-        var message = MessageWithBinary("aaaa", [0, 1, 254, 255]);
+        byte[] bytes = [0, 1, 254, 255];
+        var message = new ClusterMessage(ClusterMessageType.Broadcast, "aaaa", "/",
+            """{"packet":{"type":2,"data":["bin",{"_placeholder":true,"num":0}]}}"""u8.ToArray(), [bytes]);
         var fields = StreamEntryCodec.Encode(message);
         var data = (string)fields[3].Value!;
         Assert.False(data.StartsWith('{'));
-        var decoded = StreamEntryCodec.Decode(new StreamEntry("1-0", fields));
-        Assert.Equal(message, decoded);
+        // The msgpack Node's @msgpack/msgpack decodes: {packet: {type: 2, data: ["bin", <bin 0001feff>]}}.
+        Assert.Equal("gaZwYWNrZXSCpHR5cGUCpGRhdGGSo2JpbsQEAAH+/w==", data);
+        var decoded = StreamEntryCodec.Decode(new StreamEntry("1-0", fields))!;
+        Assert.Equal("""{"packet":{"type":2,"data":["bin",{"_placeholder":true,"num":0}]}}""", System.Text.Encoding.UTF8.GetString(decoded.DataJson.Span));
+        Assert.Equal(bytes, decoded.Attachments[0].ToArray());
+        Assert.Equal(("aaaa", "/", ClusterMessageType.Broadcast), (decoded.Uid, decoded.Namespace, decoded.Type));
     }
 
     private (StreamsTransport Transport, Received Received) Node(string uid, Action<RedisStreamsAdapterOptions>? configure = null, LogCollector? logs = null)
@@ -145,65 +150,14 @@ public sealed class StreamTransportTests : IAsyncLifetime
         _disposables.Add(hub);
         _disposables.Add(meter);
         var received = new Received();
-        var transport = new StreamsTransport(hub, "/", uid, received.Add);
+        var transport = new StreamsTransport(hub, "/", uid, received.Add, out _);
         return (transport, received);
     }
 
     /// <summary>A cluster message <c>{uid, nsp, type, data: {n, packet}}</c>.</summary>
-    private static byte[] Message(string uid, int type, int n)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteMapHeader(4);
-        writer.Write("uid");
-        writer.Write(uid);
-        writer.Write("nsp");
-        writer.Write("/");
-        writer.Write("type");
-        writer.Write(type);
-        writer.Write("data");
-        writer.WriteMapHeader(2);
-        writer.Write("n");
-        writer.Write(n);
-        writer.Write("packet");
-        writer.WriteMapHeader(3);
-        writer.Write("type");
-        writer.Write(2);
-        writer.Write("data");
-        writer.WriteArrayHeader(1);
-        writer.Write("hello");
-        writer.Write("nsp");
-        writer.Write("/");
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static byte[] MessageWithBinary(string uid, byte[] bytes)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteMapHeader(4);
-        writer.Write("uid");
-        writer.Write(uid);
-        writer.Write("nsp");
-        writer.Write("/");
-        writer.Write("type");
-        writer.Write(3);
-        writer.Write("data");
-        writer.WriteMapHeader(1);
-        writer.Write("packet");
-        writer.WriteMapHeader(3);
-        writer.Write("type");
-        writer.Write(2);
-        writer.Write("data");
-        writer.WriteArrayHeader(2);
-        writer.Write("bin");
-        writer.Write(bytes);
-        writer.Write("nsp");
-        writer.Write("/");
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static ClusterMessage Message(string uid, int type, int n) =>
+        new((ClusterMessageType)type, uid, "/", System.Text.Encoding.UTF8.GetBytes(
+            $$$"""{"n":{{{n}}},"packet":{"type":2,"data":["hello"],"nsp":"/"}}"""));
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -223,37 +177,11 @@ public sealed class StreamTransportTests : IAsyncLifetime
     {
         private readonly List<Got> _messages = [];
 
-        public void Add(byte[] message, string? offset)
+        public void Add(ClusterMessage message, string? offset)
         {
-            var reader = new MessagePackReader(message);
-            string? uid = null;
-            var n = -1;
-            var count = reader.ReadMapHeader();
-            for (var i = 0; i < count; i++)
-            {
-                var key = reader.ReadString();
-                if (key == "uid")
-                {
-                    uid = reader.ReadString();
-                }
-                else if (key == "data")
-                {
-                    var fields = reader.ReadMapHeader();
-                    for (var j = 0; j < fields; j++)
-                    {
-                        if (reader.ReadString() == "n")
-                            n = reader.ReadInt32();
-                        else
-                            reader.Skip();
-                    }
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
+            var n = message.TryGet("n"u8, out var value) ? value.GetInt32() : -1;
             lock (_messages)
-                _messages.Add(new Got(uid, n, offset));
+                _messages.Add(new Got(message.Uid, n, offset));
         }
 
         public async Task<List<Got>> WaitForAsync(int count)
