@@ -77,40 +77,11 @@ public sealed partial class RedisAdapter : InMemoryAdapter
             OnResponseMessage(message);
     }
 
-    /// <summary>
-    /// Subscribes with a queue, so messages are handled one at a time and in order (a node's client count before its
-    /// acks). Retried until it works: Redis may be down when the server starts.
-    /// </summary>
     private async Task SubscribeAsync(RedisChannel channel, Action<ChannelMessage> handler)
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            try
-            {
-                var queue = await _subscriber.SubscribeAsync(channel).ConfigureAwait(false);
-                queue.OnMessage(message =>
-                {
-                    try
-                    {
-                        handler(message);
-                    }
-                    catch (Exception ex)
-                    {
-                        RedisLog.HandlingFailed(_logger, message.Channel.ToString(), ex);
-                    }
-                });
-                lock (_queues)
-                    _queues.Add(queue);
-                return;
-            }
-            catch (Exception ex) when (!_closed.IsCancellationRequested)
-            {
-                RedisLog.SubscribeFailed(_logger, channel.ToString(), ex);
-                await Task.Delay(delay, _closed.Token).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-        }
+        var queue = await RedisSubscription.SubscribeAsync(_subscriber, channel, handler, _logger, _closed.Token).ConfigureAwait(false);
+        lock (_queues)
+            _queues.Add(queue);
     }
 
     /// <inheritdoc />

@@ -15,16 +15,7 @@ internal sealed class RedisAdapterFactory : ISocketAdapterFactory
     {
         _connection = connection;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedIo.Redis");
-        connection.Multiplexer.ConnectionFailed += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-                RedisLog.ConnectionFailed(_logger, e.FailureType.ToString(), e.EndPoint?.ToString());
-        };
-        connection.Multiplexer.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-                RedisLog.ConnectionRestored(_logger, e.EndPoint?.ToString());
-        };
+        RedisConnection.LogFailures(connection.Multiplexer, _logger);
     }
 
     public SocketAdapter Create(Namespace nsp) => new RedisAdapter(nsp, _connection, _logger);

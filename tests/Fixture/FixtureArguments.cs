@@ -41,9 +41,7 @@ internal sealed record FixtureArguments(string Profile, int Port, string? Cors, 
         }
         if (profile is not ("official" or "default"))
             throw new ArgumentException($"Unknown profile '{profile}'.");
-        if (adapter is "sharded")
-            throw new ArgumentException($"--adapter {adapter} is not available yet: TypedIo.Redis has the pub/sub and streams adapters only (--adapter pubsub|streams).");
-        if (adapter is not ("pubsub" or "streams"))
+        if (adapter is not ("pubsub" or "sharded" or "streams"))
             throw new ArgumentException($"Unknown adapter '{adapter}' (pubsub, sharded or streams).");
         if (redis is not null && profile == "official")
             throw new ArgumentException("--redis belongs to the default profile.");

@@ -36,6 +36,8 @@ if (!arguments.IsOfficial)
     DefaultProfile.AddHubs(builder.Services);
 if (arguments.IsCluster && arguments.Adapter == "streams")
     builder.Services.AddRedisStreamsAdapter(options => options.Configuration = arguments.Redis);
+else if (arguments.IsCluster && arguments.Adapter == "sharded")
+    builder.Services.AddRedisShardedAdapter(options => options.Configuration = arguments.Redis);
 else if (arguments.IsCluster)
     builder.Services.AddRedisAdapter(options => options.Configuration = arguments.Redis);
 
@@ -67,6 +69,8 @@ app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         await redis.Subscribed;
     else if (adapter is TypedIo.Redis.Streams.RedisStreamsAdapter streams)
         await streams.Ready;
+    else if (adapter is TypedIo.Redis.RedisShardedAdapter sharded)
+        await sharded.Subscribed;
     var host = arguments.IsOfficial ? "localhost" : "0.0.0.0";
     Console.WriteLine($"listening on http://{host}:{arguments.Port}");
 }));

@@ -31,6 +31,31 @@ public static class RedisServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Makes every namespace of the server that <c>AddTypedIo()</c> registers use the Redis sharded pub/sub adapter
+    /// (SPUBLISH/SSUBSCRIBE, Redis 7), wire-compatible with Node's <c>@socket.io/redis-adapter</c>
+    /// <c>createShardedAdapter</c> (options pattern: <paramref name="configure"/>,
+    /// <c>services.Configure&lt;RedisShardedAdapterOptions&gt;</c>, configuration binding). Without
+    /// <see cref="RedisShardedAdapterOptions.Configuration"/>, the <c>IConnectionMultiplexer</c> registered in DI is used.
+    /// Give each server node its own connection: Redis counts the nodes by subscribed connections. Use one adapter per
+    /// server: this replaces <see cref="AddRedisAdapter"/>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// builder.Services.AddTypedIo().AddRedisShardedAdapter(o => o.Configuration = "localhost:6379");
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddRedisShardedAdapter(this IServiceCollection services, Action<RedisShardedAdapterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<RedisShardedAdapterOptions>();
+        if (configure is not null)
+            services.Configure(configure);
+        services.TryAddSingleton<RedisShardedAdapterFactory>();
+        services.Replace(ServiceDescriptor.Singleton<ISocketAdapterFactory>(sp => sp.GetRequiredService<RedisShardedAdapterFactory>()));
+        return services;
+    }
+
+    /// <summary>
     /// Makes this process an emitter to a cluster that it does not serve (a worker, a job), wire-compatible with Node's
     /// <c>@socket.io/redis-emitter</c>: the <c>SocketIoServer</c> that <c>AddTypedIo()</c> registers publishes every
     /// broadcast, <c>SocketsJoin</c>/<c>SocketsLeave</c>/<c>DisconnectSockets</c> and server-side emit to Redis, for

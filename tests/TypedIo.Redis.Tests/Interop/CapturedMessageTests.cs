@@ -86,7 +86,7 @@ public sealed class CapturedMessageTests
             $"{message.Description} ({message.Channel})\nexpected {expected?.ToJsonString()}\n  actual {actual?.ToJsonString()}");
 
     /// <summary>Placeholders replaced by <c>{"$bin": base64}</c>, as the capture describes binary.</summary>
-    private static JsonNode? WithBinary(JsonNode? node, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    internal static JsonNode? WithBinary(JsonNode? node, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
     {
         switch (node)
         {
@@ -149,7 +149,7 @@ public sealed class CapturedMessageTests
 
     private static readonly Dictionary<string, List<Captured>> Cache = [];
 
-    private static List<Captured> Load(string file)
+    internal static List<Captured> Load(string file)
     {
         lock (Cache)
         {
@@ -166,7 +166,7 @@ public sealed class CapturedMessageTests
         }
     }
 
-    private sealed record Captured(string Description, string Channel, string Format, byte[] Bytes, JsonNode? Decoded)
+    internal sealed record Captured(string Description, string Channel, string Format, byte[] Bytes, JsonNode? Decoded)
     {
         /// <summary>The path to a packet object in a msgpack message: a broadcast [uid, packet, opts], a BROADCAST request, a sharded BROADCAST.</summary>
         public object[]? PacketPath => Format != "msgpack" ? null : Decoded switch

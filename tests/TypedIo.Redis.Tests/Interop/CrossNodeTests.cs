@@ -214,3 +214,14 @@ public sealed class NodeToTypedIoTests(MixedCluster cluster) : PubSubCrossNodeTe
 /// <summary>Two TypedIo nodes.</summary>
 [Collection(TypedIoOnlyClusterCollection.Name)]
 public sealed class TypedIoToTypedIoTests(TypedIoOnlyCluster cluster) : PubSubCrossNodeTests(cluster, cluster.First);
+
+/// <summary>Sharded adapter: operations started on a TypedIo node, observed on a Node node.</summary>
+[Collection(MixedShardedClusterCollection.Name)]
+public sealed class TypedIoToNodeShardedTests(MixedShardedCluster cluster) : CrossNodeTests(cluster, cluster.Of(NodeKind.TypedIo));
+
+/// <summary>Sharded adapter: operations started on a Node node, observed on a TypedIo node.</summary>
+[Collection(MixedShardedClusterCollection.Name)]
+public sealed class NodeToTypedIoShardedTests(MixedShardedCluster cluster) : CrossNodeTests(cluster, cluster.Of(NodeKind.Node));
+
+/// <summary>Sharded adapter: two TypedIo nodes.</summary>
+public sealed class TypedIoToTypedIoShardedTests(TypedIoOnlyShardedCluster cluster) : CrossNodeTests(cluster, cluster.First), IClassFixture<TypedIoOnlyShardedCluster>;

@@ -72,6 +72,12 @@ public sealed class MixedCluster() : TwoNodeCluster(NodeKind.TypedIo, NodeKind.N
 /// <summary>Two TypedIo nodes.</summary>
 public sealed class TypedIoOnlyCluster() : TwoNodeCluster(NodeKind.TypedIo, NodeKind.TypedIo);
 
+/// <summary>A TypedIo node and a Node node with the sharded adapter.</summary>
+public sealed class MixedShardedCluster() : TwoNodeCluster(NodeKind.TypedIo, NodeKind.Node, "sharded");
+
+/// <summary>Two TypedIo nodes with the sharded adapter.</summary>
+public sealed class TypedIoOnlyShardedCluster() : TwoNodeCluster(NodeKind.TypedIo, NodeKind.TypedIo, "sharded");
+
 /// <summary>One Node-only cluster shared by the tests that use it (they run one after the other: cluster-wide checks).</summary>
 [CollectionDefinition(Name)]
 public sealed class NodeOnlyClusterCollection : ICollectionFixture<NodeOnlyCluster>
@@ -94,4 +100,12 @@ public sealed class TypedIoOnlyClusterCollection : ICollectionFixture<TypedIoOnl
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "typedio-only cluster";
+}
+
+/// <summary>One mixed sharded cluster shared by the tests of both directions (one after the other).</summary>
+[CollectionDefinition(Name)]
+public sealed class MixedShardedClusterCollection : ICollectionFixture<MixedShardedCluster>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "mixed sharded cluster";
 }
