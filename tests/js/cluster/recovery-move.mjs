@@ -2,7 +2,11 @@
 // must restore its session (same id, rooms) and replay every packet it missed, exactly once, in order. For
 // tests/TypedIo.Redis.Tests/Streams/StreamsRecoveryTests.cs; both nodes run the streams adapter with --recovery.
 //
-//   node cluster/recovery-move.mjs <from-url> <to-url>
+//   node cluster/recovery-move.mjs <from-url> <to-url> [steps|continuous]
+//
+// steps (default): 5 packets live, 5 while away, 5 after the return, then a closing one (0..15).
+// continuous: a packet every 5 ms from start to end, through the disconnect and the return, so the return races the
+// packets in flight; the closing one follows the last.
 //
 // The moving client is a real socket.io-client socket; to reconnect to the other node, a new socket on a Manager for
 // that node is given the old socket's private session id and last offset (what the client's own reconnection sends
@@ -11,7 +15,7 @@
 import { Manager } from "socket.io-client";
 import { Client, connect, fail, finish, guard, until } from "./cluster-client.mjs";
 
-const [fromUrl, toUrl] = process.argv.slice(2);
+const [fromUrl, toUrl, mode = "steps"] = process.argv.slice(2);
 if (!fromUrl || !toUrl) fail("usage: recovery-move.mjs <from-url> <to-url>");
 guard(60000);
 
@@ -41,8 +45,17 @@ const emitRange = (from, to) => {
   }
 };
 
+let next = 0;
+const emitNext = () => emitRange(next, ++next);
+const ticker = mode === "continuous" ? setInterval(emitNext, 5) : undefined;
+const emitOrWait = async (count) => {
+  const target = next + count;
+  if (ticker) await until("packets sent", async () => next, (n) => n >= target, 30000);
+  else while (next < target) emitNext();
+};
+
 // Live, on the first node.
-emitRange(0, 5);
+await emitOrWait(5);
 await until("live packets", async () => received.length, (n) => n >= 5);
 
 // The transport dies; the server keeps the session.
@@ -52,7 +65,7 @@ mover.socket.io.engine.close();
 await until("the mover gone from the cluster", () => sender.call("fetch-ids"), (ids) => !ids.includes(firstId));
 
 // Missed while away.
-emitRange(5, 10);
+await emitOrWait(5);
 const fence = `fence-${unique}`;
 sender.socket.emit("room-emit", sender.id, fence);
 await sender.next(fence);
@@ -74,10 +87,15 @@ const { event, args } = await moved.first(["welcome", "connect_error"]);
 if (event === "connect_error") fail(`moved: connect_error ${args[0]}`);
 
 // Live again, now reaching the other node through the stream.
-emitRange(10, 15);
+await emitOrWait(5);
+if (ticker) {
+  await until("packets after the return", async () => received.length, (n) => n >= next - 5, 30000);
+  clearInterval(ticker);
+}
 // A packet after the last one, through the same path: anything duplicated or late would come before it.
-sender.socket.emit("room-emit", room, "m", 15);
-await until("the closing packet", async () => received.includes(15), (done) => done);
+const closing = next;
+sender.socket.emit("room-emit", room, "m", closing);
+await until("the closing packet", async () => received.includes(closing), (done) => done);
 
 await finish({
   recovered: socket.recovered,
@@ -86,6 +104,7 @@ await finish({
   room,
   firstId,
   received,
+  closing,
   offsetsAreStrings: offsets.every((o) => typeof o === "string"),
   welcomeOffset: welcomeOffset ?? null,
   lastOffset: lastOffset ?? null,
