@@ -8,7 +8,7 @@ namespace TypedIo.Redis.Tests.Cluster;
 /// <summary>
 /// Two TypedIo fixture nodes on one real redis-server, driven by the real socket.io-client
 /// (tests/js/cluster/tio-cluster.mjs, which asserts each step): every cross-node operation in both directions, and the
-/// faults: Redis restarted, a node paused and then killed.
+/// faults: Redis restarted, a node paused and then killed (with the pub/sub and the sharded adapter).
 /// </summary>
 public sealed class ClusterTests
 {
@@ -25,10 +25,12 @@ public sealed class ClusterTests
         Assert.Equal(14, script.EventsNamed("step").Count);
     }
 
-    [Fact]
-    public async Task After_a_Redis_restart_the_nodes_resubscribe_and_serve_again_and_clients_stay_connected()
+    [Theory]
+    [InlineData("pubsub")]
+    [InlineData("sharded")]
+    public async Task After_a_Redis_restart_the_nodes_resubscribe_and_serve_again_and_clients_stay_connected(string adapter)
     {
-        await using var cluster = await TypedIoCluster.StartAsync();
+        await using var cluster = await TypedIoCluster.StartAsync(adapter);
         var signal = TypedIoCluster.NewSignalPath();
         try
         {
@@ -46,10 +48,12 @@ public sealed class ClusterTests
         }
     }
 
-    [Fact]
-    public async Task Requests_to_a_paused_or_killed_node_complete_within_their_timeout_with_the_answers_that_came()
+    [Theory]
+    [InlineData("pubsub")]
+    [InlineData("sharded")]
+    public async Task Requests_to_a_paused_or_killed_node_complete_within_their_timeout_with_the_answers_that_came(string adapter)
     {
-        await using var cluster = await TypedIoCluster.StartAsync();
+        await using var cluster = await TypedIoCluster.StartAsync(adapter);
         var signal = TypedIoCluster.NewSignalPath();
         try
         {
@@ -66,7 +70,7 @@ public sealed class ClusterTests
 
             // Killed: its subscriptions are gone, the requests need not wait for it.
             await SignalAsync("KILL", cluster.B.ProcessId);
-            await WaitUntilOneNodeIsSubscribedAsync(cluster.Redis);
+            await WaitUntilOneNodeIsSubscribedAsync(cluster.Redis, adapter);
             await File.WriteAllTextAsync(signal + ".2", "killed");
             await script.WaitForSuccessAsync(ScenarioTimeout);
             var killed = script.EventsNamed("step").Single(e => e.GetProperty("name").GetString() == "killed node");
@@ -81,13 +85,15 @@ public sealed class ClusterTests
     }
 
     /// <summary>Redis forgets a killed node when it sees its connections close: wait for that, not for a clock.</summary>
-    private static async Task WaitUntilOneNodeIsSubscribedAsync(RedisServer redis)
+    private static async Task WaitUntilOneNodeIsSubscribedAsync(RedisServer redis, string adapter)
     {
         await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            var result = (StackExchange.Redis.RedisResult[])(await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io-request#/#"))!;
+            var result = (StackExchange.Redis.RedisResult[])(adapter == "sharded"
+                ? await connection.GetDatabase().ExecuteAsync("PUBSUB", "SHARDNUMSUB", "socket.io#/#")
+                : await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io-request#/#"))!;
             if ((int)result[1] == 1)
                 return;
             Assert.True(DateTime.UtcNow < deadline, "Redis still counts the killed node after 30 s");

@@ -45,6 +45,58 @@ public sealed class FaultMessageTests
         }
     }
 
+    [Fact]
+    public async Task With_the_sharded_adapter_malformed_and_foreign_messages_are_logged_and_dropped_and_affect_no_client()
+    {
+        await using var cluster = await TypedIoCluster.StartAsync("sharded");
+        var signal = TypedIoCluster.NewSignalPath();
+        try
+        {
+            await using var script = NodeScript.Start("cluster/tio-cluster.mjs", "malformed", cluster.A.Url, cluster.B.Url, signal);
+            await script.WaitForEventAsync("ready");
+
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.Endpoint))
+            {
+                var publisher = redis.GetSubscriber();
+                foreach (var (channel, message) in ShardedGarbage())
+                    await publisher.PublishAsync(RedisChannel.Sharded(channel), message);
+            }
+            await File.WriteAllTextAsync(signal, "published");
+            await script.WaitForSuccessAsync(TimeSpan.FromSeconds(60));
+
+            foreach (var node in new[] { cluster.A, cluster.B })
+                Assert.False(node.HasExited);
+            // Both nodes read the namespace channel; B alone has a member in r1 (dynamic mode: its own channel).
+            Assert.Contains("Dropped a malformed or foreign message on Redis channel socket.io#/#:", cluster.A.Output);
+            Assert.Contains("Dropped a malformed or foreign message on Redis channel socket.io#/#r1#:", cluster.B.Output);
+        }
+        finally
+        {
+            File.Delete(signal);
+        }
+    }
+
+    private static IEnumerable<(string Channel, byte[] Message)> ShardedGarbage()
+    {
+        foreach (var channel in new[] { "socket.io#/#", "socket.io#/#r1#" })
+        {
+            yield return (channel, [0xc1, 0xff, 0x00, 0x13]);
+            yield return (channel, "{not json"u8.ToArray());
+            yield return (channel, "[1,2,3]"u8.ToArray());
+            yield return (channel, MessagePack((ref MessagePackWriter w) => w.Write("just a string")));
+            // Cluster messages: a broadcast of a CONNECT packet, one without opts, unknown and wrongly typed types, a
+            // server-side emit without event, a response without request id, and a broadcast for another namespace
+            // (foreign: ignored, as Node does).
+            yield return (channel, """{"type":3,"data":{"packet":{"type":0,"data":["x"]},"opts":{"rooms":[],"except":[],"flags":{}}},"uid":"someone","nsp":"/"}"""u8.ToArray());
+            yield return (channel, """{"type":3,"data":{"packet":{"type":2,"data":["still","garbage"]}},"uid":"someone","nsp":"/"}"""u8.ToArray());
+            yield return (channel, """{"type":99,"data":{},"uid":"someone","nsp":"/"}"""u8.ToArray());
+            yield return (channel, """{"type":"3","data":{},"uid":"someone","nsp":"/"}"""u8.ToArray());
+            yield return (channel, """{"type":9,"data":{"packet":[]},"uid":"someone","nsp":"/"}"""u8.ToArray());
+            yield return (channel, """{"type":8,"data":{"sockets":[]},"uid":"someone","nsp":"/"}"""u8.ToArray());
+            yield return (channel, """{"type":3,"data":{"packet":{"type":2,"data":["still","garbage"]},"opts":{"rooms":[],"except":[],"flags":{}}},"uid":"someone","nsp":"/elsewhere"}"""u8.ToArray());
+        }
+    }
+
     private static IEnumerable<(string Channel, byte[] Message)> Garbage()
     {
         byte[] random = [0xc1, 0xff, 0x00, 0x13];

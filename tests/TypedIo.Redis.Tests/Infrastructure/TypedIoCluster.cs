@@ -2,7 +2,7 @@ using TypedIo.Tests.Infrastructure;
 
 namespace TypedIo.Redis.Tests.Infrastructure;
 
-/// <summary>A private redis-server and two TypedIo fixture nodes (<c>--redis</c>, node names A and B) on it.</summary>
+/// <summary>A private redis-server and two TypedIo fixture nodes (<c>--redis</c>, <c>--adapter</c>, node names A and B) on it.</summary>
 public sealed class TypedIoCluster : IAsyncDisposable
 {
     private TypedIoCluster(RedisServer redis, FixtureProcess a, FixtureProcess b)
@@ -18,14 +18,14 @@ public sealed class TypedIoCluster : IAsyncDisposable
 
     public FixtureProcess B { get; }
 
-    public static async Task<TypedIoCluster> StartAsync()
+    public static async Task<TypedIoCluster> StartAsync(string adapter = "pubsub")
     {
         var redis = await RedisServer.StartAsync();
         FixtureProcess? a = null;
         try
         {
-            a = await FixtureProcess.StartAsync("--redis", redis.Endpoint, "--node-name", "A");
-            var b = await FixtureProcess.StartAsync("--redis", redis.Endpoint, "--node-name", "B");
+            a = await FixtureProcess.StartAsync("--redis", redis.Endpoint, "--adapter", adapter, "--node-name", "A");
+            var b = await FixtureProcess.StartAsync("--redis", redis.Endpoint, "--adapter", adapter, "--node-name", "B");
             return new TypedIoCluster(redis, a, b);
         }
         catch

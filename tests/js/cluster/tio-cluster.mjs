@@ -163,6 +163,7 @@ async function cross([urlA, urlB, nameA, nameB]) {
 async function restart([urlA, urlB, signal]) {
   const a = await connect(urlA, "a");
   const b = await connect(urlB, "b");
+  await b.emitWithAck("join", "lobby");
   const mark = b.received.length;
   a.emit("room-emit", b.id, "before", 1);
   await next(b, "before", () => true, 10000, mark);
@@ -176,6 +177,17 @@ async function restart([urlA, urlB, signal]) {
     a.emit("room-emit", b.id, "after", n);
     try {
       await next(b, "after", () => true, 500, from);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 120);
+  // A public room too (with the sharded adapter's dynamic mode, a channel of its own, subscribed again as well).
+  await eventually("a room-emit to a room reaches b again", async () => {
+    const from = b.received.length;
+    a.emit("room-emit", "lobby", "in-lobby", 1);
+    try {
+      await next(b, "in-lobby", () => true, 500, from);
       return true;
     } catch {
       return false;
