@@ -97,11 +97,14 @@ public sealed partial class RedisStreamsAdapter : ClusterAdapter
             ObserveWrite(written, message);
             return DeliverAsync(packet, options);
         }
-        return DeliverWhenDroppedAsync(written, packet, options, message);
+        // The caller does not wait for Redis (an emit during an outage must not hang): this node's sockets get the
+        // packet when its entry is read back, or at once if the entry is dropped.
+        _ = DeliverWhenDroppedAsync(written, packet, options, message);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>When the entry could not be written, this node's sockets get the packet anyway, without offset.</summary>
-    private async ValueTask DeliverWhenDroppedAsync(Task<string?> written, EncodedPacket packet, BroadcastOptions options, ClusterMessage message)
+    private async Task DeliverWhenDroppedAsync(Task<string?> written, EncodedPacket packet, BroadcastOptions options, ClusterMessage message)
     {
         string? id = null;
         try
