@@ -35,12 +35,13 @@ public static class RedisStreamsServiceCollectionExtensions
         services.AddOptions<RedisStreamsAdapterOptions>();
         if (configure is not null)
             services.Configure(configure);
-        services.TryAddSingleton(sp => new StreamsConnection(sp.GetRequiredService<IOptions<RedisStreamsAdapterOptions>>(), sp));
+        // The hub owns its connections and closes them when DI disposes it.
         services.TryAddSingleton(sp =>
         {
             var meter = sp.GetService<IMeterFactory>()?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
             var logger = (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("TypedIo.Redis.Streams");
-            return new StreamsHub(sp.GetRequiredService<StreamsConnection>(), meter, logger);
+            var connection = new StreamsConnection(sp.GetRequiredService<IOptions<RedisStreamsAdapterOptions>>(), sp);
+            return new StreamsHub(connection, meter, logger);
         });
         services.TryAddSingleton<RedisStreamsAdapterFactory>();
         services.Replace(ServiceDescriptor.Singleton<ISocketAdapterFactory>(sp => sp.GetRequiredService<RedisStreamsAdapterFactory>()));

@@ -67,9 +67,12 @@ internal sealed class StreamsHub : IDisposable
             transport.OnStreamMessage(message, entry.Id!);
     }
 
+    /// <summary>Stops the readers and the writer (entries still waiting are dropped) and closes the connections.</summary>
     public void Dispose()
     {
         _stopping.Cancel();
+        // Closing the connections ends a blocking XREAD at once instead of at the end of its block time.
+        Connection.Dispose();
         try
         {
             Task.WaitAll([.. _readers.Values.Select(r => r.Completion), Publisher.Completion], TimeSpan.FromSeconds(2));
@@ -77,6 +80,5 @@ internal sealed class StreamsHub : IDisposable
         catch (AggregateException)
         {
         }
-        Connection.Dispose();
     }
 }
