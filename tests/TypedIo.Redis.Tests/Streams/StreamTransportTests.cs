@@ -51,6 +51,20 @@ public sealed class StreamTransportTests : IAsyncLifetime
         Assert.Equal(["aaaa", "/", "3", """{"n":0,"packet":{"type":2,"data":["hello"],"nsp":"/"}}"""], entries[0].Values.Select(v => (string)v.Value!));
     }
 
+    [Theory]
+    [InlineData("resp2")]
+    [InlineData("resp3")]
+    public async Task The_reader_understands_both_redis_protocols(string protocol)
+    {
+        var (writer, _) = Node("aaaa");
+        var (reader, received) = Node("bbbb", o => o.Configuration += ",protocol=" + protocol);
+        await Task.WhenAll(writer.Ready, reader.Ready);
+        for (var i = 0; i < 3; i++)
+            await writer.PublishAsync(Message("aaaa", 3, i));
+        var got = await received.WaitForAsync(3);
+        Assert.Equal([0, 1, 2], got.Select(m => m.N));
+    }
+
     [Fact]
     public async Task Ephemeral_messages_go_through_pub_sub_and_are_not_stored()
     {
