@@ -152,7 +152,7 @@ public sealed partial class RedisAdapter
             || data[0].ValueKind != JsonValueKind.String)
             throw new FormatException("A server-side emit carries [event, ...args].");
         var name = data[0].GetString()!;
-        var args = ArgsAfterFirst(data);
+        var args = RedisJson.ArgsAfterFirst(data);
         if (request.RequestId is not { } requestId)
         {
             OnServerSideEmit(new ServerSideEvent(name, args));
@@ -168,23 +168,6 @@ public sealed partial class RedisAdapter
         }))));
     }
 
-    private static SocketArgs ArgsAfterFirst(JsonElement data)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            var first = true;
-            foreach (var item in data.EnumerateArray())
-            {
-                if (!first)
-                    item.WriteTo(writer);
-                first = false;
-            }
-            writer.WriteEndArray();
-        }
-        return SocketArgs.FromJson(JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone());
-    }
 
     /// <summary>Another node's broadcast with ack: sent to this node's sockets with an ack id of this node, each answer relayed.</summary>
     private void HandleBroadcastRequest(RedisMessage request)

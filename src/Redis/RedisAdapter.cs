@@ -185,11 +185,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         if (_closed.IsCancellationRequested)
             return;
         _closed.Cancel();
-        ChannelMessageQueue[] queues;
-        lock (_queues)
-            queues = [.. _queues];
-        foreach (var queue in queues)
-            _ = queue.UnsubscribeAsync();
+        RedisSubscription.UnsubscribeAll(_queues);
         CancelPendingRequests();
     }
 }

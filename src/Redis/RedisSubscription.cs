@@ -42,4 +42,17 @@ internal static class RedisSubscription
             }
         }
     }
+
+    /// <summary>Unsubscribes every queue of <paramref name="queues"/> (without waiting) and forgets them.</summary>
+    public static void UnsubscribeAll(List<ChannelMessageQueue> queues)
+    {
+        ChannelMessageQueue[] copy;
+        lock (queues)
+        {
+            copy = [.. queues];
+            queues.Clear();
+        }
+        foreach (var queue in copy)
+            _ = queue.UnsubscribeAsync();
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TypedIo.Redis.Codec;
 using TypedIo.Redis.Protocol;
 using TypedIo.SocketIo;
 
@@ -110,7 +109,7 @@ public abstract partial class ClusterAdapter
             || packet[0].ValueKind != JsonValueKind.String)
             throw new FormatException("A server-side emit carries [event, ...args].");
         var name = packet[0].GetString()!;
-        var args = ArgsAfterFirst(packet, message.Attachments);
+        var args = RedisJson.ArgsAfterFirst(packet, message.Attachments);
         if (message.RequestId is not { } requestId)
         {
             OnServerSideEmit(new ServerSideEvent(name, args));
@@ -130,23 +129,6 @@ public abstract partial class ClusterAdapter
         }));
     }
 
-    private static SocketArgs ArgsAfterFirst(JsonElement array, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            var first = true;
-            foreach (var item in array.EnumerateArray())
-            {
-                if (!first)
-                    item.WriteTo(writer);
-                first = false;
-            }
-            writer.WriteEndArray();
-        }
-        return PacketMessagePack.ToArgs(buffer.WrittenMemory, attachments);
-    }
 
     /// <summary>Tells the requesting node how many of this node's sockets got its broadcast, then each of their answers.</summary>
     private sealed class AckRelay(ClusterAdapter adapter, string requester, string requestId) : IBroadcastAckReceiver

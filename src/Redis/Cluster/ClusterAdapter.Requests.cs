@@ -195,7 +195,7 @@ public abstract partial class ClusterAdapter
         bool complete;
         lock (request)
         {
-            if (request.Completion.Task.IsCompleted)
+            if (request.Completion.Task.IsCompleted || !request.Accepts(uid))
                 return;
             add(request);
             complete = request.Answer(uid);

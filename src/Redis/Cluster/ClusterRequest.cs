@@ -42,6 +42,9 @@ internal sealed class ClusterRequest
     /// <summary>Answers of a server-side emit with ack.</summary>
     public List<JsonElement> Responses { get; } = [];
 
+    /// <summary>Whether an answer of node <paramref name="uid"/> counts: any node's, or only a node it still waits for.</summary>
+    public bool Accepts(string uid) => _missing is null || _missing.Contains(uid);
+
     /// <summary>Counts the answer of node <paramref name="uid"/> (call under the request's lock); true when that completes it.</summary>
     public bool Answer(string uid)
     {

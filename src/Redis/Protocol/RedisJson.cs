@@ -175,5 +175,24 @@ internal static class RedisJson
         _ => value.GetRawText(),
     };
 
+    /// <summary>The arguments of a server-side emit's <c>[event, ...args]</c> (placeholders into <paramref name="attachments"/>).</summary>
+    public static SocketArgs ArgsAfterFirst(JsonElement array, IReadOnlyList<ReadOnlyMemory<byte>>? attachments = null)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            var first = true;
+            foreach (var item in array.EnumerateArray())
+            {
+                if (!first)
+                    item.WriteTo(writer);
+                first = false;
+            }
+            writer.WriteEndArray();
+        }
+        return Codec.PacketMessagePack.ToArgs(buffer.WrittenMemory, attachments ?? []);
+    }
+
     public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

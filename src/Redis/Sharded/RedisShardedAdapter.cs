@@ -167,11 +167,7 @@ public sealed class RedisShardedAdapter : ClusterAdapter
         if (_closed.IsCancellationRequested)
             return;
         _closed.Cancel();
-        ChannelMessageQueue[] queues;
-        lock (_queues)
-            queues = [.. _queues];
-        foreach (var queue in queues)
-            _ = queue.UnsubscribeAsync();
+        RedisSubscription.UnsubscribeAll(_queues);
         Task<ChannelMessageQueue>[] rooms;
         lock (_roomQueues)
         {
