@@ -2,8 +2,8 @@ namespace TypedIo.Fixture;
 
 /// <summary>
 /// The fixture's command line: <c>--profile official|default</c>, <c>--port N</c>, <c>--cors "*"|ORIGIN</c>, and the
-/// cluster options <c>--redis HOST:PORT</c>, <c>--adapter pubsub|sharded|streams</c>, <c>--node-name NAME</c> and
-/// <c>--recovery</c>.
+/// cluster options <c>--redis HOST:PORT</c>, <c>--adapter pubsub|sharded|streams</c>, <c>--node-name NAME</c>, and
+/// <c>--recovery</c> (connection state recovery, default profile only).
 /// </summary>
 internal sealed record FixtureArguments(string Profile, int Port, string? Cors, string? Redis, string Adapter, string NodeName, bool Recovery = false)
 {
@@ -46,7 +46,7 @@ internal sealed record FixtureArguments(string Profile, int Port, string? Cors, 
         if (redis is not null && profile == "official")
             throw new ArgumentException("--redis belongs to the default profile.");
         if (recovery && profile == "official")
-            throw new ArgumentException("--recovery belongs to the default profile (the official suites need it off).");
+            throw new ArgumentException("--recovery belongs to the default profile (the official profile has connection state recovery off).");
         var effectivePort = port ?? (profile == "official" ? 3000 : 3100);
         return new FixtureArguments(profile, effectivePort, cors, redis, adapter,
             nodeName ?? effectivePort.ToString(System.Globalization.CultureInfo.InvariantCulture), recovery);

@@ -29,8 +29,10 @@ builder.Services.AddTypedIo(options =>
 {
     if (arguments.IsOfficial)
         OfficialProfile.ConfigureSocketIo(options);
+    // With the in-memory or the pub/sub adapter, sessions and missed packets stay on the node the client left (Node's
+    // pub/sub adapter keeps none: it never recovers); across nodes with the streams adapter.
     if (arguments.Recovery)
-        options.ConnectionStateRecovery = new();
+        options.ConnectionStateRecovery = new TypedIo.SocketIo.ConnectionStateRecoveryOptions();
 });
 if (!arguments.IsOfficial)
     DefaultProfile.AddHubs(builder.Services);

@@ -144,6 +144,7 @@ export async function connect(name, url, { mode = "websocket", nsp = "/", auth, 
   const client = new Client(name, socket);
   const { event, args } = await client.first(["welcome", "connect_error"]);
   if (event === "connect_error") throw new Error(`${name}: connect_error ${args[0]}`);
+  client.welcome = args;
   return client;
 }
 

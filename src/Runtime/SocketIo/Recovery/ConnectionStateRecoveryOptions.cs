@@ -8,10 +8,12 @@ namespace TypedIo.SocketIo;
 /// </summary>
 /// <remarks>
 /// While it is on, every non-volatile event without ack that the server emits (to one socket or to many) carries a
-/// trailing offset argument, as in Node: the client reports the last offset it saw when it reconnects. The packets
-/// are kept per namespace for <see cref="MaxDisconnectionDuration"/>, and never more than
-/// <see cref="MaxBufferedPackets"/> or <see cref="MaxBufferedBytes"/> (the oldest go first); a client whose last
-/// packet is gone from the buffer is not recovered (a fresh socket), rather than recovered with a gap.
+/// trailing offset argument, as in Node: the client reports the last offset it saw when it reconnects. Offsets,
+/// packets and sessions are the namespace's adapter's (see <see cref="SocketAdapter.PersistSessionAsync(SocketSession)"/>).
+/// The <see cref="InMemoryAdapter"/> keeps the packets per namespace on this server for
+/// <see cref="MaxDisconnectionDuration"/>, and never more than <see cref="MaxBufferedPackets"/> or
+/// <see cref="MaxBufferedBytes"/> (the oldest go first); a client whose last packet is gone from the buffer is not
+/// recovered (a fresh socket), rather than recovered with a gap.
 /// </remarks>
 public sealed class ConnectionStateRecoveryOptions
 {
@@ -24,10 +26,10 @@ public sealed class ConnectionStateRecoveryOptions
     /// </summary>
     public bool SkipMiddlewares { get; set; }
 
-    /// <summary>The most packets kept per namespace for clients that may come back. Default 10,000.</summary>
+    /// <summary>The most packets the in-memory adapter keeps per namespace for clients that may come back. Default 10,000.</summary>
     public int MaxBufferedPackets { get; set; } = 10_000;
 
-    /// <summary>The most bytes of packets kept per namespace. Default 16 MiB.</summary>
+    /// <summary>The most bytes of packets the in-memory adapter keeps per namespace. Default 16 MiB.</summary>
     public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Throws when an option is out of range.</summary>
