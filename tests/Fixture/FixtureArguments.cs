@@ -41,9 +41,7 @@ internal sealed record FixtureArguments(string Profile, int Port, string? Cors, 
         }
         if (profile is not ("official" or "default"))
             throw new ArgumentException($"Unknown profile '{profile}'.");
-        if (adapter is "streams")
-            throw new ArgumentException($"--adapter {adapter} is not available yet: TypedIo.Redis has the pub/sub and sharded adapters (--adapter pubsub|sharded).");
-        if (adapter is not ("pubsub" or "sharded"))
+        if (adapter is not ("pubsub" or "sharded" or "streams"))
             throw new ArgumentException($"Unknown adapter '{adapter}' (pubsub, sharded or streams).");
         if (redis is not null && profile == "official")
             throw new ArgumentException("--redis belongs to the default profile.");

@@ -36,7 +36,9 @@ builder.Services.AddTypedIo(options =>
 });
 if (!arguments.IsOfficial)
     DefaultProfile.AddHubs(builder.Services);
-if (arguments.IsCluster && arguments.Adapter == "sharded")
+if (arguments.IsCluster && arguments.Adapter == "streams")
+    builder.Services.AddRedisStreamsAdapter(options => options.Configuration = arguments.Redis);
+else if (arguments.IsCluster && arguments.Adapter == "sharded")
     builder.Services.AddRedisShardedAdapter(options => options.Configuration = arguments.Redis);
 else if (arguments.IsCluster)
     builder.Services.AddRedisAdapter(options => options.Configuration = arguments.Redis);
@@ -67,6 +69,8 @@ app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
     var adapter = app.Services.GetRequiredService<TypedIo.SocketIo.SocketIoServer>().Sockets.Adapter;
     if (adapter is TypedIo.Redis.RedisAdapter redis)
         await redis.Subscribed;
+    else if (adapter is TypedIo.Redis.Streams.RedisStreamsAdapter streams)
+        await streams.Ready;
     else if (adapter is TypedIo.Redis.RedisShardedAdapter sharded)
         await sharded.Subscribed;
     var host = arguments.IsOfficial ? "localhost" : "0.0.0.0";

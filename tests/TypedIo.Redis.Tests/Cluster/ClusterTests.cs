@@ -8,7 +8,7 @@ namespace TypedIo.Redis.Tests.Cluster;
 /// <summary>
 /// Two TypedIo fixture nodes on one real redis-server, driven by the real socket.io-client
 /// (tests/js/cluster/tio-cluster.mjs, which asserts each step): every cross-node operation in both directions, and the
-/// faults: Redis restarted, a node paused and then killed (with the pub/sub and the sharded adapter).
+/// faults: Redis restarted, a node paused and then killed (with the pub/sub, the sharded and the streams adapter).
 /// </summary>
 public sealed class ClusterTests
 {
@@ -28,6 +28,7 @@ public sealed class ClusterTests
     [Theory]
     [InlineData("pubsub")]
     [InlineData("sharded")]
+    [InlineData("streams")]
     public async Task After_a_Redis_restart_the_nodes_resubscribe_and_serve_again_and_clients_stay_connected(string adapter)
     {
         await using var cluster = await TypedIoCluster.StartAsync(adapter);
@@ -51,6 +52,7 @@ public sealed class ClusterTests
     [Theory]
     [InlineData("pubsub")]
     [InlineData("sharded")]
+    [InlineData("streams")]
     public async Task Requests_to_a_paused_or_killed_node_complete_within_their_timeout_with_the_answers_that_came(string adapter)
     {
         await using var cluster = await TypedIoCluster.StartAsync(adapter);
@@ -91,9 +93,12 @@ public sealed class ClusterTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            var result = (StackExchange.Redis.RedisResult[])(adapter == "sharded"
-                ? await connection.GetDatabase().ExecuteAsync("PUBSUB", "SHARDNUMSUB", "socket.io#/#")
-                : await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io-request#/#"))!;
+            var result = (StackExchange.Redis.RedisResult[])(adapter switch
+            {
+                "sharded" => await connection.GetDatabase().ExecuteAsync("PUBSUB", "SHARDNUMSUB", "socket.io#/#"),
+                "streams" => await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io#/#"),
+                _ => await connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io-request#/#"),
+            })!;
             if ((int)result[1] == 1)
                 return;
             Assert.True(DateTime.UtcNow < deadline, "Redis still counts the killed node after 30 s");

@@ -68,6 +68,10 @@ public sealed class RedisServer : IAsyncDisposable
         await LaunchAsync();
     }
 
+    /// <summary>Starts the stopped server again on the same port, empty (after <see cref="StopAsync"/>).</summary>
+    public Task StartAgainAsync() =>
+        _process is null ? LaunchAsync() : throw new InvalidOperationException("redis-server is running.");
+
     private async Task LaunchAsync()
     {
         var info = new ProcessStartInfo("redis-server")
