@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace TypedIo.SocketIo;
@@ -13,42 +11,83 @@ namespace TypedIo.SocketIo;
 internal sealed class EventPayload
 {
     private readonly byte[] _json;
-    private readonly int[] _bounds; // start and length of each element of the array, in order
     private readonly int _maxDepth;
-    private StrongBox<JsonElement>? _element;
+    private int[]? _bounds; // start and length of each element of the array, found on first use
+    private JsonDocument? _document;
 
-    private EventPayload(byte[] json, int[] bounds, int maxDepth)
+    private EventPayload(byte[] json, int maxDepth)
     {
         _json = json;
-        _bounds = bounds;
         _maxDepth = maxDepth;
     }
 
     /// <summary>The number of elements of the array: the event name and the arguments.</summary>
-    public int Count => _bounds.Length / 2;
+    public int Count => Bounds.Length / 2;
 
     /// <summary>The JSON text of element <paramref name="index"/> (0 is the event name), exactly as received.</summary>
-    public ReadOnlySpan<byte> this[int index] => _json.AsSpan(_bounds[2 * index], _bounds[(2 * index) + 1]);
+    public ReadOnlySpan<byte> this[int index]
+    {
+        get
+        {
+            var bounds = Bounds;
+            return _json.AsSpan(bounds[2 * index], bounds[(2 * index) + 1]);
+        }
+    }
 
     /// <summary>The whole payload as a JSON tree, parsed on first use (the same tree for every caller).</summary>
     public JsonElement Element
     {
         get
         {
-            var parsed = Volatile.Read(ref _element);
-            if (parsed is null)
+            var document = Volatile.Read(ref _document);
+            if (document is null)
             {
-                // Already validated (depth included) by Scan: this cannot fail.
-                using var document = JsonDocument.Parse(_json, new JsonDocumentOptions { MaxDepth = _maxDepth });
-                Interlocked.CompareExchange(ref _element, new StrongBox<JsonElement>(document.RootElement.Clone()), null);
-                parsed = _element!;
+                // Over the payload's own bytes, which never change: no copy, and not disposed (its metadata, rented
+                // from the shared pool, goes to the GC with the packet; Clone would copy bytes and metadata again).
+                // Already validated, depth included, by TryScan: this cannot fail.
+                document = JsonDocument.Parse(_json, new JsonDocumentOptions { MaxDepth = _maxDepth });
+                document = Interlocked.CompareExchange(ref _document, document, null) ?? document;
             }
-            return parsed.Value;
+            return document.RootElement;
         }
     }
 
     /// <summary>Whether the tree was built (for tests).</summary>
-    internal bool IsParsed => Volatile.Read(ref _element) is not null;
+    internal bool IsParsed => Volatile.Read(ref _document) is not null;
+
+    // Found again on first use rather than kept from TryScan: a packet read only through the tree never needs them.
+    private int[] Bounds
+    {
+        get
+        {
+            if (Volatile.Read(ref _bounds) is { } known)
+                return known;
+            var result = new int[2 * Walk(null)];
+            Walk(result);
+            Volatile.Write(ref _bounds, result);
+            return result;
+        }
+    }
+
+    // Counts the array's elements, and writes where each starts and how long it is into bounds when given.
+    private int Walk(int[]? bounds)
+    {
+        var reader = new Utf8JsonReader(_json, new JsonReaderOptions { MaxDepth = _maxDepth });
+        var count = 0;
+        reader.Read();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (bounds is not null)
+            {
+                bounds[2 * count] = start;
+                bounds[(2 * count) + 1] = (int)reader.BytesConsumed - start;
+            }
+            count++;
+        }
+        return count;
+    }
 
     /// <summary>
     /// The event name: <paramref name="known"/> itself when the name is the same text (a client mostly repeats a few
@@ -56,7 +95,9 @@ internal sealed class EventPayload
     /// </summary>
     public string ReadName(string? known)
     {
-        var reader = new Utf8JsonReader(this[0]);
+        // The name is the array's first value: no need to find the other elements.
+        var reader = new Utf8JsonReader(_json);
+        reader.Read();
         reader.Read();
         return known is not null && reader.ValueTextEquals(known) ? known : reader.GetString()!;
     }
@@ -64,15 +105,13 @@ internal sealed class EventPayload
     /// <summary>
     /// Checks an EVENT payload in one pass of <see cref="Utf8JsonReader"/>, with the same outcome as parsing it into a
     /// document and applying <see cref="PayloadRules"/>: valid JSON no deeper than <paramref name="maxDepth"/>, a
-    /// non-empty array, a well-formed string first that is not a reserved name. Returns the reason when it does not fit.
+    /// non-empty array, a well-formed string first that is not a reserved name. Returns the reason when it does not fit;
+    /// otherwise <paramref name="payload"/> holds a copy of the bytes.
     /// </summary>
-    public static string? TryScan(ReadOnlyMemory<byte> json, int maxDepth, out EventPayload? payload)
+    public static string? TryScan(ReadOnlySpan<byte> json, int maxDepth, out EventPayload? payload)
     {
         payload = null;
-        var span = json.Span;
-        var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = maxDepth });
-        var scratch = ArrayPool<int>.Shared.Rent(16);
-        var count = 0;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
         string? rule = null;
         try
         {
@@ -84,21 +123,12 @@ internal sealed class EventPayload
             }
             else
             {
+                var count = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    var start = (int)reader.TokenStartIndex;
-                    if (count == 0)
+                    if (count++ == 0)
                         rule = PayloadRules.CheckEventName(ref reader);
                     reader.Skip();
-                    if (count + 2 > scratch.Length)
-                    {
-                        var bigger = ArrayPool<int>.Shared.Rent(scratch.Length * 2);
-                        scratch.AsSpan(0, count).CopyTo(bigger);
-                        ArrayPool<int>.Shared.Return(scratch);
-                        scratch = bigger;
-                    }
-                    scratch[count++] = start;
-                    scratch[count++] = (int)reader.BytesConsumed - start;
                 }
                 if (count == 0)
                     rule = "EVENT payload must be a non-empty array";
@@ -110,12 +140,10 @@ internal sealed class EventPayload
         }
         catch (JsonException)
         {
-            ArrayPool<int>.Shared.Return(scratch);
             return "invalid JSON payload";
         }
         if (rule is null)
-            payload = new EventPayload(span.ToArray(), scratch.AsSpan(0, count).ToArray(), maxDepth);
-        ArrayPool<int>.Shared.Return(scratch);
+            payload = new EventPayload(json.ToArray(), maxDepth);
         return rule;
     }
 }

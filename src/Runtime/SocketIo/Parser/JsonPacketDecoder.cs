@@ -65,7 +65,7 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
         // JSON tree is built only if something asks for one.
         if (header.Type == SocketPacketType.Event && header.PayloadOffset < span.Length)
         {
-            error = EventPayload.TryScan(text[header.PayloadOffset..], _documentOptions.MaxDepth, out var payload);
+            error = EventPayload.TryScan(span[header.PayloadOffset..], _documentOptions.MaxDepth, out var payload);
             if (error is not null)
                 return PacketDecodeStatus.Error;
             packet = new SocketPacket { Type = header.Type, Namespace = header.Namespace, Id = header.Id, EventJson = payload };
