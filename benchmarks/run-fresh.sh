@@ -18,7 +18,7 @@
 # Knobs (environment): SERVERS ("typedio node raw raw-inline"), SCENARIOS ("echo:100,ack:100,broadcast:1000"),
 # REPEATS (2), WARMUP_SECONDS (60; 0 allowed), DURATION (5), PAYLOAD (64), BROADCAST_RATE (0: closed loop),
 # DOTNET_SERVER_ENV (extra environment for the .NET servers, e.g. "DOTNET_TieredPGO=0 DOTNET_ReadyToRun=0"),
-# SOURCE_IPS (4), SKIP_BUILD (0).
+# FIXTURE_DLL (the fixture build to run as typedio), SOURCE_IPS (4), SKIP_BUILD (0).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +50,7 @@ if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   (cd "$HERE/Peers/Node" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 LOADGEN="$BIN/LoadGenerator/release/TypedIo.Benchmarks.LoadGenerator.dll"
-FIXTURE="$BIN/Fixture/release/TypedIo.Fixture.dll"
+FIXTURE=${FIXTURE_DLL:-$BIN/Fixture/release/TypedIo.Fixture.dll}  # FIXTURE_DLL: another build (before/after comparisons)
 RAW="$BIN/RawKestrel/release/TypedIo.Benchmarks.RawKestrel.dll"
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -74,6 +74,7 @@ SERIES="$OUT/series.tsv"
   echo "pinning: server ${PIN_SERVER[*]:-none}, load generator ${PIN_CLIENT[*]:-none}"
   echo "method: fresh server process per run; ${WARMUP_SECONDS}s of the scenario's load, then ${DURATION}s measured; $REPEATS run(s) per server and scenario; payload ${PAYLOAD} B; broadcasts: $( [[ "$BROADCAST_RATE" == 0 ]] && echo "closed loop (4 in flight)" || echo "$BROADCAST_RATE per second offered")"
   [[ -n "$DOTNET_SERVER_ENV" ]] && echo ".NET server environment: $DOTNET_SERVER_ENV"
+  echo "typedio: $FIXTURE"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"

@@ -367,7 +367,27 @@ internal static class Scenarios
             }
         }
 
+        // The sender reads too: it must answer the server's pings. Without that, a server closes it after
+        // pingInterval + pingTimeout (45 s with socket.io's defaults) and every broadcast after that is lost.
+        async Task AnswerPingsAsync()
+        {
+            try
+            {
+                while (true)
+                    await sender.ReceiveAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!window.Stopping)
+            {
+                errors.Add(ex);
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        sender.AllowConcurrentSends();
         var loops = receivers.Select(r => Task.Run(() => ReceiveLoopAsync(r))).ToList();
+        loops.Add(Task.Run(AnswerPingsAsync));
         var sending = Task.Run(SendLoopAsync);
         var (messages, seconds, serverCpu, clientCpu) = await window.RunAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(false);
