@@ -36,6 +36,51 @@ public class TypedBindingAllocationTests
         Assert.Equal(7, args[2].GetInt32());
     }
 
+    [Theory]
+    [InlineData("""2["e","\ud800"]""")]                  // a lone surrogate: legal JSON, no .NET string
+    [InlineData("""2["e",{"a":1}]""")]                    // an object where a string is expected
+    [InlineData("""2["e",[[[[[[[[[[1]]]]]]]]]]]""")]       // nesting deeper than the serializer's own limit (8 here)
+    public void A_misfit_fails_the_same_way_from_bytes_and_through_the_tree(string frame)
+    {
+        var parser = new JsonPacketParser(new System.Text.Json.JsonSerializerOptions { MaxDepth = 8 });
+        var decoder = parser.CreateDecoder();
+        decoder.Decode(new EngineMessage(Encoding.UTF8.GetBytes(frame), isBinary: false), out var packet, out var error);
+        Assert.Null(error);
+        var fromBytes = Record.Exception(() => SocketArgs.OfEvent(packet!, parser).Get<string>(0));
+        var throughTree = Record.Exception(() => parser.Deserialize<string>(packet!.Data!.Value[1], []));
+
+        Assert.IsType<System.Text.Json.JsonException>(fromBytes);
+        Assert.IsType<System.Text.Json.JsonException>(throughTree);
+    }
+
+    [Theory]
+    [InlineData("""2["e",1""", "invalid JSON payload")]
+    [InlineData("""2["e"] x""", "invalid JSON payload")]
+    [InlineData("""2[]""", "EVENT payload must be a non-empty array")]
+    [InlineData("""2{"e":1}""", "EVENT payload must be a non-empty array")]
+    [InlineData("""2[1,"e"]""", "event name must be a string")]
+    [InlineData("""2["\udc00"]""", "event name must be well-formed UTF-16")]
+    [InlineData("""2["disconnect",1]""", "reserved event name")]
+    [InlineData("""2["c\u006fnnect"]""", "reserved event name")]
+    public void A_bad_event_payload_is_refused_with_the_reason_the_document_path_gave(string frame, string reason)
+    {
+        var decoder = _parser.CreateDecoder();
+        var status = decoder.Decode(new EngineMessage(Encoding.UTF8.GetBytes(frame), isBinary: false), out var packet, out var error);
+
+        Assert.Equal(PacketDecodeStatus.Error, status);
+        Assert.Null(packet);
+        Assert.Equal(reason, error);
+    }
+
+    [Fact]
+    public void An_event_deeper_than_the_parser_limit_is_refused_and_one_at_the_limit_is_not()
+    {
+        var parser = new JsonPacketParser(options: new JsonPacketParserOptions { MaxDepth = 4 });
+        Assert.Equal(PacketDecodeStatus.Packet, parser.CreateDecoder().Decode(new EngineMessage(Encoding.UTF8.GetBytes("""2["e",[[[1]]]]"""), isBinary: false), out _, out _));
+        Assert.Equal(PacketDecodeStatus.Error, parser.CreateDecoder().Decode(new EngineMessage(Encoding.UTF8.GetBytes("""2["e",[[[[1]]]]]"""), isBinary: false), out _, out var error));
+        Assert.Equal("invalid JSON payload", error);
+    }
+
     [Fact]
     public void Binding_a_typed_string_argument_allocates_no_json_document()
     {
