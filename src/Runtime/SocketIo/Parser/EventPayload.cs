@@ -11,18 +11,20 @@ namespace TypedIo.SocketIo;
 internal sealed class EventPayload
 {
     private readonly byte[] _json;
+    private readonly int _count;
     private readonly int _maxDepth;
     private int[]? _bounds; // start and length of each element of the array, found on first use
     private JsonDocument? _document;
 
-    private EventPayload(byte[] json, int maxDepth)
+    private EventPayload(byte[] json, int count, int maxDepth)
     {
         _json = json;
+        _count = count;
         _maxDepth = maxDepth;
     }
 
     /// <summary>The number of elements of the array: the event name and the arguments.</summary>
-    public int Count => Bounds.Length / 2;
+    public int Count => _count;
 
     /// <summary>The JSON text of element <paramref name="index"/> (0 is the event name), exactly as received.</summary>
     public ReadOnlySpan<byte> this[int index]
@@ -62,15 +64,15 @@ internal sealed class EventPayload
         {
             if (Volatile.Read(ref _bounds) is { } known)
                 return known;
-            var result = new int[2 * Walk(null)];
+            var result = new int[2 * _count];
             Walk(result);
             Volatile.Write(ref _bounds, result);
             return result;
         }
     }
 
-    // Counts the array's elements, and writes where each starts and how long it is into bounds when given.
-    private int Walk(int[]? bounds)
+    // Writes where each element of the array starts and how long it is.
+    private void Walk(int[] bounds)
     {
         var reader = new Utf8JsonReader(_json, new JsonReaderOptions { MaxDepth = _maxDepth });
         var count = 0;
@@ -79,14 +81,10 @@ internal sealed class EventPayload
         {
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
-            if (bounds is not null)
-            {
-                bounds[2 * count] = start;
-                bounds[(2 * count) + 1] = (int)reader.BytesConsumed - start;
-            }
+            bounds[2 * count] = start;
+            bounds[(2 * count) + 1] = (int)reader.BytesConsumed - start;
             count++;
         }
-        return count;
     }
 
     /// <summary>
@@ -113,6 +111,7 @@ internal sealed class EventPayload
         payload = null;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
         string? rule = null;
+        var count = 0;
         try
         {
             reader.Read();
@@ -123,7 +122,6 @@ internal sealed class EventPayload
             }
             else
             {
-                var count = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (count++ == 0)
@@ -143,7 +141,7 @@ internal sealed class EventPayload
             return "invalid JSON payload";
         }
         if (rule is null)
-            payload = new EventPayload(json.ToArray(), maxDepth);
+            payload = new EventPayload(json.ToArray(), count, maxDepth);
         return rule;
     }
 }
