@@ -11,7 +11,8 @@
 # SCENARIOS ("echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100"), SERVERS ("typedio node raw raw-inline";
 # raw-inline is the raw ceiling with Kestrel's inline scheduling and inline socket completions),
 # SOURCE_IPS (4 loopback source addresses), WARM_CYCLES (5) of WARM_PASS (3 s) unrecorded passes over WARM_SCENARIOS
-# ("echo:100,ack:100,broadcast:100,polling:20") per server process before the rounds, SKIP_BUILD (0).
+# ("echo:100,ack:100,broadcast:100,polling:20") per server process before the rounds, BROADCAST_RATE (0: closed
+# loop; N: N broadcasts per second offered to every server), SKIP_BUILD (0).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +36,7 @@ IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 SCENARIOS=${SCENARIOS:-echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100}
 SERVERS=${SERVERS:-typedio node raw raw-inline}
 SOURCE_IPS=${SOURCE_IPS:-4}
+BROADCAST_RATE=${BROADCAST_RATE:-0}  # broadcasts per second offered (0: closed loop, 4 in flight)
 WARM_CYCLES=${WARM_CYCLES:-5}
 WARM_PASS=${WARM_PASS:-3}
 WARM_SCENARIOS=${WARM_SCENARIOS:-echo:100,ack:100,broadcast:100,polling:20}
@@ -130,7 +132,7 @@ start_server() { # name port log
 load() { # server pid port scenarios [round]
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$LOADGEN" run --url "http://127.0.0.1:$3" --server-pid "$2" --server-name "$1" \
     --scenarios "$4" --warmup "$WARMUP" --duration "$DURATION" --payload "$PAYLOAD" --clk-tck "$CLK_TCK" \
-    --round "${5:-0}" --source-ips "$SOURCE_IPS" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
+    --round "${5:-0}" --source-ips "$SOURCE_IPS" --broadcast-rate "$BROADCAST_RATE" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
 }
 
 load_port_of() { case $1 in typedio) echo 3101;; node) echo 3102;; raw) echo 3103;; raw-inline) echo 3104;; esac; }
