@@ -27,7 +27,7 @@ fi
 OUT="$HERE/results/profile-$SERVER-${SCENARIO/:/-}-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 case $SERVER in
-  typedio) DLL="$BIN/Fixture/release/TypedIo.Fixture.dll" ;;
+  typedio) DLL=${FIXTURE_DLL:-$BIN/Fixture/release/TypedIo.Fixture.dll} ;;  # FIXTURE_DLL: another build (before/after)
   raw) DLL="$BIN/RawKestrel/release/TypedIo.Benchmarks.RawKestrel.dll" ;;
   *) echo "profile.sh profiles .NET servers: typedio or raw" >&2; exit 2 ;;
 esac

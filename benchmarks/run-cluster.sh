@@ -10,7 +10,7 @@
 #
 # Knobs (environment): ROUNDS (3), WARMUP (1 s), DURATION (4 s), PAYLOAD (64 bytes), SCENARIOS
 # ("cluster-broadcast:100,cluster-broadcast:1000"), SERVERS ("typedio node"), WARM_CYCLES (5) of WARM_PASS (3 s),
-# SOURCE_IPS (4), SKIP_BUILD (0). Needs redis-server (tests/ensure-redis.sh) and node.
+# SOURCE_IPS (4), BROADCAST_RATE (0: closed loop; N: N broadcasts per second offered to every server), SKIP_BUILD (0). Needs redis-server (tests/ensure-redis.sh) and node.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +25,7 @@ PAYLOAD=${PAYLOAD:-64}
 SCENARIOS=${SCENARIOS:-cluster-broadcast:100,cluster-broadcast:1000}
 SERVERS=${SERVERS:-typedio node}
 SOURCE_IPS=${SOURCE_IPS:-4}
+BROADCAST_RATE=${BROADCAST_RATE:-0}  # broadcasts per second offered (0: closed loop, 4 in flight)
 WARM_CYCLES=${WARM_CYCLES:-5}
 WARM_PASS=${WARM_PASS:-3}
 if [[ "${QUICK:-0}" == "1" ]]; then
@@ -122,7 +123,7 @@ load() { # server scenarios [round]
     --url "http://127.0.0.1:${PORT1[$1]}" --server-pid "${PID1[$1]}" \
     --url2 "http://127.0.0.1:${PORT2[$1]}" --server-pid2 "${PID2[$1]}" --server-name "$1" \
     --scenarios "$2" --warmup "$WARMUP" --duration "$DURATION" --payload "$PAYLOAD" --clk-tck "$CLK_TCK" \
-    --round "${3:-0}" --source-ips "$SOURCE_IPS" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
+    --round "${3:-0}" --source-ips "$SOURCE_IPS" --broadcast-rate "$BROADCAST_RATE" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
 }
 
 T0=$(date +%s)

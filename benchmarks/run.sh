@@ -8,9 +8,11 @@
 #   benchmarks/run.sh --micro [BDN args]   # BenchmarkDotNet parser/encoder micro-benchmarks only
 #
 # Knobs (environment): ROUNDS (3), WARMUP (1 s, per scenario, after connecting), DURATION (4 s), PAYLOAD (64 bytes), IDLE_CONNECTIONS (10000),
-# SCENARIOS ("echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100"), SERVERS ("typedio node raw"),
+# SCENARIOS ("echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100"), SERVERS ("typedio node raw raw-inline";
+# raw-inline is the raw ceiling with Kestrel's inline scheduling and inline socket completions),
 # SOURCE_IPS (4 loopback source addresses), WARM_CYCLES (5) of WARM_PASS (3 s) unrecorded passes over WARM_SCENARIOS
-# ("echo:100,ack:100,broadcast:100,polling:20") per server process before the rounds, SKIP_BUILD (0).
+# ("echo:100,ack:100,broadcast:100,polling:20") per server process before the rounds, BROADCAST_RATE (0: closed
+# loop; N: N broadcasts per second offered to every server), SKIP_BUILD (0).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,8 +34,9 @@ DURATION=${DURATION:-4}
 PAYLOAD=${PAYLOAD:-64}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 SCENARIOS=${SCENARIOS:-echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100}
-SERVERS=${SERVERS:-typedio node raw}
+SERVERS=${SERVERS:-typedio node raw raw-inline}
 SOURCE_IPS=${SOURCE_IPS:-4}
+BROADCAST_RATE=${BROADCAST_RATE:-0}  # broadcasts per second offered (0: closed loop, 4 in flight)
 WARM_CYCLES=${WARM_CYCLES:-5}
 WARM_PASS=${WARM_PASS:-3}
 WARM_SCENARIOS=${WARM_SCENARIOS:-echo:100,ack:100,broadcast:100,polling:20}
@@ -114,6 +117,7 @@ start_server() { # name port log
     typedio) "${PIN_SERVER[@]}" dotnet "$FIXTURE" --port "$port" >>"$log" 2>&1 & ;;
     node)    "${PIN_SERVER[@]}" node "$HERE/Peers/Node/server.mjs" --port "$port" >>"$log" 2>&1 & ;;
     raw)     "${PIN_SERVER[@]}" dotnet "$RAW" --port "$port" >>"$log" 2>&1 & ;;
+    raw-inline) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_SERVER[@]}" dotnet "$RAW" --port "$port" --inline >>"$log" 2>&1 & ;;
   esac
   STARTED_PID=$!  # taskset execs the server: same pid
   for _ in $(seq 1 200); do
@@ -128,13 +132,13 @@ start_server() { # name port log
 load() { # server pid port scenarios [round]
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$LOADGEN" run --url "http://127.0.0.1:$3" --server-pid "$2" --server-name "$1" \
     --scenarios "$4" --warmup "$WARMUP" --duration "$DURATION" --payload "$PAYLOAD" --clk-tck "$CLK_TCK" \
-    --round "${5:-0}" --source-ips "$SOURCE_IPS" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
+    --round "${5:-0}" --source-ips "$SOURCE_IPS" --broadcast-rate "$BROADCAST_RATE" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
 }
 
-load_port_of() { case $1 in typedio) echo 3101;; node) echo 3102;; raw) echo 3103;; esac; }
-idle_port_of() { case $1 in typedio) echo 3111;; node) echo 3112;; raw) echo 3113;; esac; }
-# The raw ceiling speaks WebSocket only.
-scenarios_of() { if [[ $1 == raw ]]; then echo "$2" | tr ',' '\n' | grep -v '^polling' | paste -sd, -; else echo "$2"; fi; }
+load_port_of() { case $1 in typedio) echo 3101;; node) echo 3102;; raw) echo 3103;; raw-inline) echo 3104;; esac; }
+idle_port_of() { case $1 in typedio) echo 3111;; node) echo 3112;; raw) echo 3113;; raw-inline) echo 3114;; esac; }
+# The raw ceilings speak WebSocket only.
+scenarios_of() { if [[ $1 == raw* ]]; then echo "$2" | tr ',' '\n' | grep -v '^polling' | paste -sd, -; else echo "$2"; fi; }
 
 T0=$(date +%s)
 for server in $SERVERS; do

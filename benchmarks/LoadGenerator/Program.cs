@@ -10,7 +10,10 @@ using TypedIo.Benchmarks.LoadGenerator;
 //          [--warmup 1.5] [--duration 5] [--payload 64] [--clk-tck 100] [--round 1] [--out results.tsv]
 //          [--source-ips 4] [--broadcast-window 4] [--idle-settle 2] [--connect-parallelism 64]
 //          [--url2 URL --server-pid2 PID]   (the second node of a cluster, for cluster-broadcast; CPU is both nodes')
+//          [--series FILE]  (messages and server CPU in every second of each recorded scenario, warm-up included)
+//          [--broadcast-rate N]  (broadcast scenarios: N broadcasts per second offered instead of a closed loop)
 //   report results.tsv [--md table.md]
+//   curve  series.tsv     (the per-second series as a table: the cold-start curve)
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: run --url URL --server-pid PID --server-name NAME --scenarios LIST ... | report FILE [--md OUT]");
@@ -18,6 +21,11 @@ if (args.Length == 0)
 }
 
 var options = ParseOptions(args.AsSpan(1));
+if (args[0] == "curve")
+{
+    Console.WriteLine(Curve.Build(File.ReadAllLines(args[1]).Skip(1)));
+    return 0;
+}
 if (args[0] == "report")
 {
     var markdown = Report.Build(File.ReadAllLines(args[1]).Skip(1).Where(l => l.Length > 0).Select(Result.Parse).ToList());
@@ -59,7 +67,9 @@ var settings = new Settings(
     Num("idle-settle", 2),
     (int)Num("connect-parallelism", 64),
     options.TryGetValue("url2", out var url2) ? new Uri(url2) : null,
-    (int)Num("server-pid2", 0));
+    (int)Num("server-pid2", 0),
+    options.TryGetValue("series", out var series) ? series : null,
+    Num("broadcast-rate", 0));
 if (settings.ServerPid <= 0 || !ProcessStats.Exists(settings.ServerPid) || (settings.SecondServerPid > 0 && !ProcessStats.Exists(settings.SecondServerPid)))
 {
     Console.Error.WriteLine("--server-pid must name a running process (its CPU time is read from /proc)");
@@ -90,7 +100,7 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
     Result result;
     try
     {
-        result = await Scenarios.RunAsync(scenario, clients, warmOnly ? settings with { WarmupSeconds = 0.5, DurationSeconds = warmSeconds } : settings, transport);
+        result = await Scenarios.RunAsync(scenario, clients, warmOnly ? settings with { WarmupSeconds = 0.5, DurationSeconds = warmSeconds, SeriesPath = null } : settings, transport);
     }
     catch (Exception ex)
     {

@@ -17,7 +17,9 @@ internal sealed record Settings(
     double IdleSettleSeconds,
     int ConnectParallelism,
     Uri? SecondUrl = null,
-    int SecondServerPid = 0)
+    int SecondServerPid = 0,
+    string? SeriesPath = null,
+    double BroadcastRate = 0)
 {
     /// <summary>Server CPU time in clock ticks: both nodes' for the two-node scenarios.</summary>
     public long ServerCpuTicks() =>
@@ -67,10 +69,11 @@ internal sealed record Result(
 /// The measurement window shared by the clients of one scenario: a warm-up, then a measured interval during which
 /// completed messages and their latencies count, with the server's CPU time read from /proc at both ends.
 /// </summary>
-internal sealed class Window(Settings settings)
+internal sealed class Window(Settings settings, string scenario, int clients)
 {
     private readonly Histogram _histogram = new();
     private long _messages;
+    private long _allMessages; // warm-up included: the per-second series
     private volatile bool _measuring;
     private volatile bool _stopping;
 
@@ -80,6 +83,7 @@ internal sealed class Window(Settings settings)
 
     public void Complete(long startTimestamp, long messages = 1)
     {
+        Interlocked.Add(ref _allMessages, messages);
         if (!_measuring)
             return;
         var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
@@ -88,6 +92,52 @@ internal sealed class Window(Settings settings)
     }
 
     public async Task<(long Messages, double Seconds, double ServerCpu, double ClientCpu)> RunAsync()
+    {
+        using var series = new CancellationTokenSource();
+        var sampling = settings.SeriesPath is null ? Task.CompletedTask : SampleSeriesAsync(settings.SeriesPath, series.Token);
+        try
+        {
+            return await MeasureAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            series.Cancel();
+            await sampling.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Messages and server CPU in every second from the start of the load (warm-up included): how a fresh server
+    /// process gets up to speed. Appends <c>server scenario clients round second messages server_cpu_s</c> rows.
+    /// </summary>
+    private async Task SampleSeriesAsync(string path, CancellationToken cancellationToken)
+    {
+        var rows = new System.Text.StringBuilder();
+        if (!File.Exists(path))
+            rows.Append("server\tscenario\tclients\tround\tsecond\tmessages\tserver_cpu_s\n");
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var second = 0;
+        var messages0 = Interlocked.Read(ref _allMessages);
+        var cpu0 = settings.ServerCpuTicks();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var messages1 = Interlocked.Read(ref _allMessages);
+                var cpu1 = settings.ServerCpuTicks();
+                second++;
+                rows.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{settings.ServerName}\t{scenario}\t{clients}\t{settings.Round}\t{second}\t{messages1 - messages0}\t{(cpu1 - cpu0) / (double)settings.ClockTicksPerSecond:0.###}\n");
+                (messages0, cpu0) = (messages1, cpu1);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        File.AppendAllText(path, rows.ToString());
+    }
+
+    private async Task<(long Messages, double Seconds, double ServerCpu, double ClientCpu)> MeasureAsync()
     {
         await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds)).ConfigureAwait(false);
         var cpu0 = settings.ServerCpuTicks();
@@ -153,7 +203,7 @@ internal static class Scenarios
         // Ack ids cycle 0..9: one request is outstanding per client, so an id is never in use twice.
         var ackFrames = Enumerable.Range(0, 10).Select(i => Encoding.UTF8.GetBytes($"42{i}[\"ack\",\"{payload}\"]")).ToArray();
         var ackReplies = Enumerable.Range(0, 10).Select(i => Encoding.UTF8.GetBytes($"43{i}[")).ToArray();
-        var window = new Window(settings);
+        var window = new Window(settings, scenario, count);
         using var stop = new CancellationTokenSource();
 
         async Task LoopAsync(WsClient client, int index)
@@ -233,7 +283,7 @@ internal static class Scenarios
         var remaining = new int[Ring];
         var sentAt = new long[Ring];
         using var inFlight = new SemaphoreSlim(settings.BroadcastWindow, settings.BroadcastWindow);
-        var window = new Window(settings);
+        var window = new Window(settings, twoNodes ? "cluster-broadcast" : "broadcast", count);
         using var stop = new CancellationTokenSource();
 
         // 42["room-emit","bench","bc","SSSSSSSSxxx..."]: receivers get 42["bc","SSSSSSSS...; the digits start at 9.
@@ -273,10 +323,21 @@ internal static class Scenarios
         async Task SendLoopAsync()
         {
             var seq = 0;
+            // --broadcast-rate: an offered load (broadcasts per second) instead of a closed loop, so that every server
+            // is measured at the same rate, below what saturates the server or the load generator.
+            var paced = settings.BroadcastRate > 0;
+            var start = Stopwatch.GetTimestamp();
+            long sent = 0;
             try
             {
                 while (!window.Stopping)
                 {
+                    if (paced)
+                    {
+                        var due = TimeSpan.FromSeconds(sent++ / settings.BroadcastRate) - Stopwatch.GetElapsedTime(start);
+                        if (due > TimeSpan.FromMilliseconds(1))
+                            await Task.Delay(due).ConfigureAwait(false);
+                    }
                     if (!await inFlight.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
                     {
                         errors.Add(new TimeoutException("a broadcast did not reach every receiver within 10 s"));
@@ -306,7 +367,27 @@ internal static class Scenarios
             }
         }
 
+        // The sender reads too: it must answer the server's pings. Without that, a server closes it after
+        // pingInterval + pingTimeout (45 s with socket.io's defaults) and every broadcast after that is lost.
+        async Task AnswerPingsAsync()
+        {
+            try
+            {
+                while (true)
+                    await sender.ReceiveAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!window.Stopping)
+            {
+                errors.Add(ex);
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        sender.AllowConcurrentSends();
         var loops = receivers.Select(r => Task.Run(() => ReceiveLoopAsync(r))).ToList();
+        loops.Add(Task.Run(AnswerPingsAsync));
         var sending = Task.Run(SendLoopAsync);
         var (messages, seconds, serverCpu, clientCpu) = await window.RunAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(false);
@@ -326,7 +407,7 @@ internal static class Scenarios
         var errors = new Counter();
         var clients = await ConnectManyAsync(count, settings, ct => PollingClient.ConnectAsync(settings.Url, transport, ct), errors).ConfigureAwait(false);
         var echoFrame = Encoding.UTF8.GetBytes("42[\"echo\",\"" + Payload(settings.PayloadBytes) + "\"]");
-        var window = new Window(settings);
+        var window = new Window(settings, "polling", count);
         using var stop = new CancellationTokenSource();
 
         async Task LoopAsync(PollingClient client)

@@ -116,8 +116,29 @@ internal sealed class WsClient : IDisposable
 
     public string LastText => Encoding.UTF8.GetString(Last);
 
+    private SemaphoreSlim? _sendGate;
+
+    /// <summary>
+    /// Lets one loop send while another receives (and answers pings): sends are then serialized, as a WebSocket allows
+    /// one send at a time. The closed-loop clients send and receive in turn and do not need it.
+    /// </summary>
+    public void AllowConcurrentSends() => _sendGate ??= new SemaphoreSlim(1, 1);
+
     public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default) =>
-        _socket.SendAsync(frame, WebSocketMessageType.Text, true, cancellationToken);
+        _sendGate is null ? _socket.SendAsync(frame, WebSocketMessageType.Text, true, cancellationToken) : SendGatedAsync(frame, cancellationToken);
+
+    private async ValueTask SendGatedAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _sendGate!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
 
     /// <summary>Receives the next message other than a ping (pings are answered) into <see cref="Last"/>.</summary>
     public async ValueTask ReceiveAsync(CancellationToken cancellationToken = default)

@@ -7,7 +7,12 @@ using System.Text;
 // The ceiling for the TypedIo benchmarks: a raw Kestrel WebSocket server that hard-codes just enough Engine.IO v4 /
 // Socket.IO v5 framing for the load generator (handshake, CONNECT, echo, ack, join, room-emit) by string matching.
 // No parser, no JSON, no heartbeat, no long-polling: what is left is the cost of Kestrel and its WebSockets.
+// --inline: Kestrel's socket transport runs its pipe callbacks on the socket engine's thread
+// (UnsafePreferInlineScheduling) instead of queueing them to the thread pool; run it with
+// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 too (read by the runtime from the environment only), so socket
+// completions also run inline. The ceiling for a server whose handlers never block.
 var port = 3100;
+var inline = args.Contains("--inline");
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--port")
@@ -17,6 +22,8 @@ for (var i = 0; i < args.Length - 1; i++)
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
+if (inline)
+    builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 var app = builder.Build();
 app.UseWebSockets();
 var rooms = new Rooms();
@@ -31,7 +38,8 @@ app.Map("/socket.io/", async context =>
     var connection = new RawConnection(socket, rooms);
     await connection.RunAsync(context.RequestAborted);
 });
-app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"listening on http://0.0.0.0:{port}"));
+app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
+    $"listening on http://0.0.0.0:{port}" + (inline ? $" (inline scheduling; inline socket completions: {Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1"})" : "")));
 app.Run();
 
 internal sealed class Rooms

@@ -373,7 +373,7 @@ public sealed class Socket
         {
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
-                var args = new SocketArgs(packet.Data!.Value, 1, packet.Attachments, Namespace.Server.Parser as JsonPacketParser);
+                var args = SocketArgs.OfEvent(packet, Namespace.Server.Parser as JsonPacketParser);
                 var socketEvent = new SocketEvent(this, ReadEventName(packet), args, packet.Id);
                 // The common case takes a slot without waiting; a client with too many events in flight is not read
                 // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
@@ -406,6 +406,8 @@ public sealed class Socket
     private string ReadEventName(SocketPacket packet)
     {
         var last = _lastEventName;
+        if (packet.EventJson is { } json)
+            return _lastEventName = json.ReadName(last);
         if (last is not null && packet.Data is { ValueKind: JsonValueKind.Array } data && data.GetArrayLength() > 0
             && data[0] is { ValueKind: JsonValueKind.String } name && name.ValueEquals(last))
             return last;

@@ -11,6 +11,7 @@ namespace TypedIo.SocketIo;
 public sealed class SocketArgs : IReadOnlyList<JsonElement>
 {
     private readonly JsonElement _array;
+    private readonly EventPayload? _payload;
     private readonly int _offset;
     private readonly JsonPacketParser? _parser;
 
@@ -21,6 +22,21 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         Attachments = attachments;
         _parser = parser;
     }
+
+    // A received EVENT's arguments, kept as bytes until something asks for JSON values.
+    private SocketArgs(EventPayload payload, JsonPacketParser? parser)
+    {
+        _payload = payload;
+        _offset = 1;
+        Attachments = [];
+        _parser = parser;
+    }
+
+    /// <summary>The arguments of a received EVENT or BINARY_EVENT (the array after the event name).</summary>
+    internal static SocketArgs OfEvent(SocketPacket packet, JsonPacketParser? parser) =>
+        packet.EventJson is { } payload
+            ? new SocketArgs(payload, parser)
+            : new SocketArgs(packet.Data!.Value, 1, packet.Attachments, parser);
 
     /// <summary>
     /// Arguments from a JSON array, whose binary values are placeholders (<c>{"_placeholder":true,"num":n}</c>) into
@@ -41,10 +57,17 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     public IReadOnlyList<byte[]> Attachments { get; }
 
     /// <summary>Number of arguments.</summary>
-    public int Count => _array.ValueKind == JsonValueKind.Array ? _array.GetArrayLength() - _offset : 0;
+    public int Count => _payload is { } payload ? payload.Count - _offset
+        : _array.ValueKind == JsonValueKind.Array ? _array.GetArrayLength() - _offset : 0;
 
     /// <summary>The raw JSON of argument <paramref name="index"/> (a binary argument is a placeholder object).</summary>
-    public JsonElement this[int index] => (uint)index < (uint)Count ? _array[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
+    public JsonElement this[int index] => (uint)index < (uint)Count ? Array[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    private JsonElement Array => _payload is { } payload ? payload.Element : _array;
+
+    /// <summary>The received JSON text of argument <paramref name="index"/>, when the arguments are kept as bytes.</summary>
+    private ReadOnlySpan<byte> Utf8(int index) =>
+        (uint)index < (uint)Count ? _payload![index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>Argument <paramref name="index"/> as a node, with binary values as byte arrays.</summary>
     public JsonNode? GetNode(int index) => PacketData.ToNode(this[index], Attachments);
@@ -78,11 +101,18 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
             return node is null or T ? (T?)(object?)node : throw new JsonException($"Argument {index} is not a {typeof(T).Name}.");
         }
         var parser = _parser ?? throw new NotSupportedException("Typed arguments need the server's JsonPacketParser.");
-        return parser.Deserialize<T>(this[index], Attachments);
+        // Straight from the received bytes when they are kept: no JSON tree.
+        return _payload is null
+            ? parser.Deserialize<T>(this[index], Attachments)
+            : parser.DeserializeUtf8<T>(Utf8(index), Attachments);
     }
 
     /// <summary>Argument <paramref name="index"/> deserialized with <paramref name="typeInfo"/>.</summary>
-    public T? GetValue<T>(int index, JsonTypeInfo<T> typeInfo) => this[index].Deserialize(typeInfo);
+    public T? GetValue<T>(int index, JsonTypeInfo<T> typeInfo) =>
+        _payload is null ? this[index].Deserialize(typeInfo) : JsonSerializer.Deserialize(Utf8(index), typeInfo);
+
+    /// <summary>Whether the JSON tree of the arguments was built (false while typed parameters only read bytes).</summary>
+    internal bool IsParsed => _payload is null || _payload.IsParsed;
 
     /// <inheritdoc />
     public IEnumerator<JsonElement> GetEnumerator()

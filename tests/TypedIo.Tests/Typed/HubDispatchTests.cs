@@ -76,6 +76,7 @@ public sealed class HubDispatchTests
     [InlineData("""["join","a","b"]""", "'join' expects 1 argument(s), got 2.")]
     [InlineData("""["join",42]""", "Argument 'room' of 'join' is not a valid String.")]
     [InlineData("""["join",null]""", "Argument 'room' of 'join' must not be null.")]
+    [InlineData("""["join","\ud800"]""", "Argument 'room' of 'join' is not a valid String.")]
     [InlineData("""["post",{"room":"r","text":"t","priority":"high"}]""", "Argument 'note' of 'post' is not a valid Note.")]
     [InlineData("""["size","not-binary"]""", "Argument 'data' of 'size' is not a valid Byte[].")]
     public async Task Arguments_that_do_not_fit_are_refused_on_the_ack_and_the_socket_stays(string payload, string message)

@@ -61,6 +61,17 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
         if (!PacketHeader.TryRead(span, _maxAttachments, out var header, out error))
             return PacketDecodeStatus.Error;
 
+        // The common packet, a plain EVENT, keeps its bytes: typed handlers read their arguments from them, and a
+        // JSON tree is built only if something asks for one.
+        if (header.Type == SocketPacketType.Event && header.PayloadOffset < span.Length)
+        {
+            error = EventPayload.TryScan(span[header.PayloadOffset..], _documentOptions.MaxDepth, out var payload);
+            if (error is not null)
+                return PacketDecodeStatus.Error;
+            packet = new SocketPacket { Type = header.Type, Namespace = header.Namespace, Id = header.Id, EventJson = payload };
+            return PacketDecodeStatus.Packet;
+        }
+
         JsonElement? data = null;
         if (header.PayloadOffset < span.Length)
         {

@@ -131,6 +131,14 @@ public sealed class JsonPacketParser : IPacketParser
             return JsonSerializer.Deserialize(element, typeInfo);
     }
 
+    /// <summary>Like <see cref="Deserialize{T}(JsonElement, IReadOnlyList{byte[]})"/>, from the argument's JSON text.</summary>
+    internal T? DeserializeUtf8<T>(ReadOnlySpan<byte> json, IReadOnlyList<byte[]> attachments)
+    {
+        var typeInfo = (JsonTypeInfo<T>)SerializerOptions.GetTypeInfo(typeof(T));
+        using (AttachmentContext.Resolve(attachments))
+            return JsonSerializer.Deserialize(json, typeInfo);
+    }
+
     /// <summary>Like <see cref="Deserialize{T}"/>, for a type known at run time.</summary>
     /// <exception cref="JsonException">The JSON does not fit <paramref name="type"/>, or a placeholder refers to no attachment.</exception>
     public object? Deserialize(JsonElement element, Type type, IReadOnlyList<byte[]> attachments)

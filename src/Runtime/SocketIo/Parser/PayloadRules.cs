@@ -42,6 +42,34 @@ internal static class PayloadRules
         return IsReserved(name) ? "reserved event name" : null;
     }
 
+    /// <summary>
+    /// <see cref="CheckEvent"/>'s rules for the first element of an EVENT array, on a reader positioned at it.
+    /// </summary>
+    public static string? CheckEventName(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+            return "event name must be a string";
+        if (reader.ValueIsEscaped)
+        {
+            try
+            {
+                _ = reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return "event name must be well-formed UTF-16";
+            }
+        }
+        return reader.ValueTextEquals("connect"u8)
+            || reader.ValueTextEquals("connect_error"u8)
+            || reader.ValueTextEquals("disconnect"u8)
+            || reader.ValueTextEquals("disconnecting"u8)
+            || reader.ValueTextEquals("newListener"u8)
+            || reader.ValueTextEquals("removeListener"u8)
+            ? "reserved event name"
+            : null;
+    }
+
     // A name with a lone surrogate escape ("\ud800") is legal JSON but no .NET string can be read from it: refused
     // here rather than failing wherever the name is read.
     private static bool IsWellFormedString(JsonElement name)

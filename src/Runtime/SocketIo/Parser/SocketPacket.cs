@@ -18,8 +18,18 @@ public sealed class SocketPacket
     /// <summary>The ack id, when the packet carries one.</summary>
     public long? Id { get; init; }
 
+    private readonly JsonElement? _data;
+
     /// <summary>The JSON payload, when there is one.</summary>
-    public JsonElement? Data { get; init; }
+    /// <remarks>A received EVENT keeps its payload as bytes; the tree is built the first time this is read.</remarks>
+    public JsonElement? Data
+    {
+        get => EventJson is { } json ? json.Element : _data;
+        init => _data = value;
+    }
+
+    /// <summary>A received plain EVENT's payload as its bytes (null for other packets).</summary>
+    internal EventPayload? EventJson { get; init; }
 
     /// <summary>Binary attachments of a binary packet, in placeholder order; empty otherwise.</summary>
     public IReadOnlyList<byte[]> Attachments { get; init; } = [];
@@ -29,7 +39,8 @@ public sealed class SocketPacket
 
     /// <summary>For an event: the event name (the first element of the data array).</summary>
     public string? EventName =>
-        Type is SocketPacketType.Event or SocketPacketType.BinaryEvent && Data is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0
+        EventJson is { } json ? json.ReadName(null)
+        : Type is SocketPacketType.Event or SocketPacketType.BinaryEvent && Data is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0
             ? array[0].GetString()
             : null;
 }
