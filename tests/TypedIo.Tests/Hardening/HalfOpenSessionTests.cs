@@ -77,7 +77,7 @@ public sealed class HalfOpenSessionTests
         await EioTestUtil.WaitUntilAsync(() => connections.Active == 0, "Kestrel to end every connection", TimeSpan.FromSeconds(60));
         var grown = peak.Heap - baseline.Heap;
         var after = Measure();
-        using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             while (after.Heap - baseline.Heap >= grown / 20 && !settle.IsCancellationRequested)
             {
@@ -101,7 +101,10 @@ public sealed class HalfOpenSessionTests
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         using var self = Process.GetCurrentProcess();
-        return (GC.GetTotalMemory(forceFullCollection: false), self.WorkingSet64);
+        // The pinned object heap holds Kestrel's socket buffer pool, which Kestrel trims on its own schedule, not when
+        // a connection ends: it is left out, so that the figure is what the sessions themselves kept.
+        var pinned = GC.GetGCMemoryInfo(GCKind.Any).GenerationInfo[4].SizeAfterBytes;
+        return (GC.GetTotalMemory(forceFullCollection: false) - pinned, self.WorkingSet64);
     }
 
     /// <summary>Kestrel's <c>kestrel.active_connections</c> of one host.</summary>
