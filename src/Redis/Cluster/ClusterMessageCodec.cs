@@ -18,12 +18,16 @@ internal static class ClusterMessageCodec
     public static byte[] Encode(ClusterMessage message)
     {
         var json = EncodeJson(message);
-        if (message.Attachments.Count == 0)
-            return json;
+        return message.Attachments.Count == 0 ? json : ToMessagePack(json, message.Attachments);
+    }
+
+    /// <summary>The notepack msgpack of a message's JSON, its binary placeholders replaced by the attachments.</summary>
+    public static byte[] ToMessagePack(byte[] json, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    {
         using var document = JsonDocument.Parse(json);
         var buffer = new ArrayBufferWriter<byte>(json.Length + 64);
         var writer = new MessagePackWriter(buffer);
-        JsonToMessagePack.Write(ref writer, document.RootElement, message.Attachments);
+        JsonToMessagePack.Write(ref writer, document.RootElement, attachments);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }

@@ -85,14 +85,6 @@ internal static class StreamEntryCodec
     }
 
     /// <summary>The msgpack of the whole message, as Node's streams adapter publishes on pub/sub (binary as <c>bin</c>).</summary>
-    public static byte[] EncodePubSub(ClusterMessage message)
-    {
-        var json = ClusterMessageCodec.EncodeJson(message);
-        using var document = JsonDocument.Parse(json);
-        var buffer = new ArrayBufferWriter<byte>(json.Length + 64);
-        var writer = new MessagePackWriter(buffer);
-        JsonToMessagePack.Write(ref writer, document.RootElement, message.Attachments);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] EncodePubSub(ClusterMessage message) =>
+        ClusterMessageCodec.ToMessagePack(ClusterMessageCodec.EncodeJson(message), message.Attachments);
 }

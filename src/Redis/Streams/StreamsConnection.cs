@@ -18,20 +18,8 @@ internal sealed class StreamsConnection : IDisposable
         var value = options.Value;
         value.Validate();
         Options = value;
-        ConfigurationOptions configuration;
-        if (value.Configuration is { } text)
-        {
-            configuration = ConfigurationOptions.Parse(text);
-            configuration.AbortOnConnectFail = false;
-            Multiplexer = ConnectionMultiplexer.Connect(configuration);
-            _ownsMultiplexer = true;
-        }
-        else
-        {
-            Multiplexer = services.GetService<IConnectionMultiplexer>()
-                ?? throw new InvalidOperationException("The Redis streams adapter needs RedisStreamsAdapterOptions.Configuration or an IConnectionMultiplexer registered in DI.");
-            configuration = ConfigurationOptions.Parse(Multiplexer.Configuration);
-        }
+        Multiplexer = RedisConnection.Open(value.Configuration, services, out _ownsMultiplexer);
+        var configuration = ConfigurationOptions.Parse(Multiplexer.Configuration);
         var reader = configuration.Clone();
         reader.AbortOnConnectFail = false;
         // A blocking XREAD answers after at most the block time: give it that long plus the usual margin.
