@@ -8,7 +8,10 @@
 // again), then the sender emits item 6.
 // Prints {"event":"result","recovered":bool,"sameId":bool,"items":[n...],"offsets":[every trailing argument's type],
 // "welcomeOffset":type} and exits 0; {"event":"error",...} and exit 1 otherwise.
-import { connect, fail, finish, guard } from "./cluster-client.mjs";
+import { connect, fail, finish, guard, until } from "./cluster-client.mjs";
+
+// Engine.IO error code of a request for a session the server no longer has ("Session ID unknown").
+const UNKNOWN_SID = 1;
 
 const [receiverUrl, senderUrl, mode = "websocket"] = process.argv.slice(2);
 guard(60000);
@@ -23,8 +26,16 @@ try {
   const sender = await connect("sender", senderUrl, { mode });
   const id = receiver.id;
 
+  const engineId = receiver.socket.io.engine.id;
   receiver.socket.io.engine.close();
   await receiver.next("disconnect");
+  // The client's side of the close is immediate; wait until the receiver's node has ended the old Engine.IO session
+  // too (its socket session is persisted by then), so that on a loaded machine the reconnect cannot overtake the close.
+  const oldSession = new URL(`socket.io/?EIO=4&transport=polling&sid=${engineId}`, receiverUrl.replace(/\/*$/, "/"));
+  await until("the receiver's node to end its old session", async () => {
+    const response = await fetch(oldSession, { method: "POST", body: "6" }); // a noop, if the session still lives
+    return response.status === 400 ? (await response.json()).code : response.status;
+  }, (code) => code === UNKNOWN_SID);
   for (let n = 1; n <= 5; n++) sender.socket.emit("room-emit", "r", "item", n);
   for (let n = 1; n <= 5; n++) {
     const [got] = await witness.next("item");
