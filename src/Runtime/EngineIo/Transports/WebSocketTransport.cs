@@ -277,7 +277,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                 {
                     var send = _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
                     if (!send.IsCompletedSuccessfully)
-                        await send.ConfigureAwait(false);
+                        await AwaitSendAsync(send).ConfigureAwait(false);
                     _session.Server.Metrics.BytesSent(EngineIoTransports.WebSocket, frame.Bytes.Length);
                 }
 
@@ -301,6 +301,32 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         }
         await CloseQuietlyAsync(_closeStatus).ConfigureAwait(false);
         Interlocked.Exchange(ref _written, Written)?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits for a frame that is still being written. If the session closes meanwhile and the frame is still not out
+    /// after the close handshake's time (a client that reads nothing: the TCP window is full), the connection is cut:
+    /// else the stuck write would hold the request, and what it references, forever.
+    /// </summary>
+    private async Task AwaitSendAsync(ValueTask send)
+    {
+        var task = send.AsTask();
+        try
+        {
+            await task.WaitAsync(_session.Closed).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (!task.IsCompleted)
+        {
+        }
+        if (await Task.WhenAny(task, Task.Delay(CloseHandshakeTimeout)).ConfigureAwait(false) == task)
+        {
+            await task.ConfigureAwait(false);
+            return;
+        }
+        _socket.Abort();
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "A frame was still being written when the session closed.");
     }
 
     private static TaskCompletionSource CompletedSource()
