@@ -47,7 +47,16 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 done
+# The names of what failed (and what never ran) come last, next to the summary, where a truncated log still shows them.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|NotExecuted\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+    | sed 's/.* testName="\([^"]*\)".* outcome="\([^"]*\)".*/\2: \1/; s/&quot;/"/g; s/&amp;/\&/g'
+done
 # A crashed or aborted test run may leave no result: count it as a failure rather than hide it.
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with status $status and no failed test in its results: a test host crashed or was aborted"
+  failed=1
+fi
 summary "$passed" "$failed"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
