@@ -7,6 +7,7 @@
 #   WARMUP_SECONDS=0 DURATION=60 SCENARIOS=echo:100 benchmarks/run-fresh.sh   # cold start: the first 60 s of load
 #   COLD=1 benchmarks/run-fresh.sh                           # the same as the line above
 #   BROADCAST_RATE=50 SCENARIOS=broadcast:1000 benchmarks/run-fresh.sh   # a fixed offered load: 50 broadcasts/s
+#   SCENARIOS=idle:10000 WARMUP_SECONDS=0 benchmarks/run-fresh.sh   # idle RSS per connection, a fresh process each
 #   QUICK=1 benchmarks/run-fresh.sh                          # harness check: 1 run, 3 s + 2 s
 #
 # Every run: start the server (pinned to core 0), connect the scenario's clients, load it for WARMUP_SECONDS (not
@@ -131,6 +132,7 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(( $(date
   echo '```'; cat "$OUT/machine.txt"; echo '```'; echo
   dotnet "$LOADGEN" report "$TSV"
 } > "$OUT/table.md"
-dotnet "$LOADGEN" curve "$SERIES" > "$OUT/curve.md"
+# The idle scenario records no per-second series: no curve then.
+if [[ -s "$SERIES" ]]; then dotnet "$LOADGEN" curve "$SERIES" > "$OUT/curve.md"; else : > "$OUT/curve.md"; fi
 cat "$OUT/table.md" "$OUT/curve.md"
 echo "results: $OUT"
