@@ -2,9 +2,12 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TypedIo.EngineIo;
 using TypedIo.Tests.EngineIo;
 using TypedIo.Tests.Infrastructure;
+using TypedIo.Tests.SocketIo;
 
 namespace TypedIo.Tests.Hardening;
 
@@ -16,8 +19,10 @@ public sealed class SlowConsumerTests
     {
         var handler = new RecordingHandler(echo: false);
         var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new LogSink();
         await using var host = await TestHost.StartAsync(
             app => app.MapEngineIo(EioTestUtil.Path, handler, o => o.MaxQueuedPackets = 20),
+            services => services.AddSingleton<ILoggerProvider>(sink).AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug)),
             middleware: app => app.Use(async (context, next) =>
             {
                 await next(context);
@@ -46,7 +51,14 @@ public sealed class SlowConsumerTests
 
         Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(session.Id));
         // The send stuck on the full TCP window is abandoned: the request (and what it holds) ends.
-        await requestEnded.Task.WaitAsync(TimeSpan.FromSeconds(30)); // 2 s close handshake, then the abort: generous for a loaded CI machine
+        // 2 s close handshake, then the abort: 30 s is generous for a loaded CI machine.
+        if (await Task.WhenAny(requestEnded.Task, Task.Delay(TimeSpan.FromSeconds(30))) != requestEnded.Task)
+        {
+            var log = new List<string>();
+            while (sink.Entries.TryNext(out var entry))
+                log.Add($"{entry.Level} {entry.Id.Id} {entry.Message} {entry.Exception?.GetType().Name}");
+            Assert.Fail($"The WebSocket request did not end within 30 s of the close ({sent} frames queued). Server log:\n{string.Join("\n", log)}");
+        }
         Assert.InRange(sent, 20, 10_000);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
     private readonly EngineIoSession _session;
     private readonly WebSocket _socket;
+    private readonly HttpContext _context;
     private readonly IFrameCheckFeature? _frames;
     private volatile bool _reading;
     private static readonly TaskCompletionSource Written = CompletedSource();
@@ -30,6 +31,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     {
         _session = session;
         _socket = socket;
+        _context = context;
         _frames = context.Features.Get<IFrameCheckFeature>();
     }
 
@@ -325,6 +327,9 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             return;
         }
         _socket.Abort();
+        // Aborting the WebSocket does not always end a write stuck in Kestrel's output (nor, then, the read loop): the
+        // connection itself is reset, which fails both, so the request ends.
+        _context.Abort();
         _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "A frame was still being written when the session closed.");
     }
