@@ -53,7 +53,7 @@ const receivers = [];
 // With recovery on, a broadcast read from the stream carries its entry id as offset. One delivered without offset
 // was never written to the stream: its node's XADD failed, and the node gave it to its own clients only (what Node's
 // cluster adapter does when publishing fails; TypedIo's does it for an entry dropped from a full buffer).
-const delivered = { withoutOffset: new Set() };
+const delivered = { withoutOffset: new Set(), offsets: new Map(), writtenTwice: new Map() };
 
 let redisBackAt = null;
 process.on("SIGUSR2", () => {
@@ -79,6 +79,8 @@ class Receiver {
     this.outOfOrder = 0;
     this.anomalies = [];
     this.history = [];
+    this.offsetOf = new Map();
+    this.writtenTwice = 0;
   }
 
   attach(socket) {
@@ -90,9 +92,18 @@ class Receiver {
   record(s, seq, offset, connection) {
     const key = s * 1_000_000 + seq;
     if (typeof offset !== "string") delivered.withoutOffset.add(key);
+    else if (!delivered.offsets.has(key)) delivered.offsets.set(key, offset);
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
     const last = this.last[s] ?? -1;
+    if (count === 1) this.offsetOf.set(key, offset);
+    // The same message again under another stream entry: its node wrote it twice (an XADD retried after its answer
+    // was lost with Redis), not a delivery twice of one entry.
+    else if (typeof offset === "string" && typeof this.offsetOf.get(key) === "string" && offset !== this.offsetOf.get(key)) {
+      this.writtenTwice++;
+      delivered.writtenTwice.set(key, [this.offsetOf.get(key), offset]);
+      return;
+    }
     if (count > 1) this.duplicates++;
     else if (seq <= last) this.outOfOrder++;
     if (seq <= last && this.anomalies.length < 5)
@@ -198,7 +209,8 @@ print("connected", { clients: receivers.length, senders: senders.length });
 for (const sender of senders) sender.start();
 
 // --- Moves: a client loses its transport and comes back on another node with its private id and last offset. ---
-const movedOnNode = (kind) => receivers.filter((r) => r.category === "recovered" && r.node.kind === kind);
+const isMover = (r) => r.category.startsWith("recovered:");
+const movedOnNode = (kind) => receivers.filter((r) => isMover(r) && r.node.kind === kind);
 
 async function move(pairs) {
   const moving = [];
@@ -229,8 +241,8 @@ async function move(pairs) {
       socket.connect();
       const { event, args } = await client.first(["welcome", "connect_error"]);
       if (event === "connect_error") throw new Error(`${m.receiver.name}: connect_error ${args[0]} on ${m.to.name}`);
+      m.receiver.category = `recovered:${m.receiver.node.kind}->${m.to.kind}`;
       m.receiver.node = m.to;
-      m.receiver.category = "recovered";
       m.receiver.recovered = socket.recovered === true;
       m.receiver.sameId = socket.id === m.id;
       m.receiver.history.push({ node: m.to.name, id: socket.id, recovered: socket.recovered, at: Math.round(now()) });
@@ -283,9 +295,11 @@ if (faults) {
   // Redis: the test stops it, keeps it down, starts it again (empty) and says so with SIGUSR2.
   await untilTime(0.5);
   const stopAt = now();
+  phases.redisStopAskedAt = { ms: Math.round(stopAt), unixMs: Date.now() };
   print("redis-stop");
   await until("Redis back (SIGUSR2 from the test)", async () => redisBackAt, (t) => t !== null, 120000);
   phases.redisDownMs = Math.round(redisBackAt - stopAt);
+  phases.redisBackAt = { ms: Math.round(redisBackAt), unixMs: Math.round(Date.now() - (now() - redisBackAt)) };
 
   // Wave 2, between the survivors, once every mover's last offset is in the new stream: it got a message emitted
   // after Redis was back.
@@ -329,8 +343,9 @@ const categories = {};
 const failures = [];
 const lostBySender = {};
 for (const r of receivers) {
-  const key = `${r.category}@${r.node.kind}`;
-  const c = (categories[key] ??= { clients: 0, expected: 0, delivered: 0, lost: 0, duplicates: 0, outOfOrder: 0, extra: 0, recovered: 0, sameId: 0 });
+  const key = isMover(r) ? r.category : `${r.category}@${r.node.kind}`;
+  const c = (categories[key] ??= { clients: 0, expected: 0, delivered: 0, lost: 0, duplicates: 0, outOfOrder: 0, writtenTwice: 0, extra: 0, recovered: 0, sameId: 0 });
+  c.writtenTwice += r.writtenTwice;
   c.clients++;
   if (r.recovered) c.recovered++;
   if (r.sameId) c.sameId++;
@@ -352,13 +367,15 @@ for (const r of receivers) {
         c.lost++;
         const by = `${s.node.name}->${key}`;
         lostBySender[by] = (lostBySender[by] ?? 0) + 1;
-        if (failures.length < 30) failures.push({ client: r.name, category: key, sender: s.index, senderNode: s.node.name, seq, emittedAt: Math.round(s.emittedAt[seq]), history: r.history });
+        if (failures.length < 30)
+          failures.push({ client: r.name, category: key, sender: s.index, senderNode: s.node.name, seq, emittedAt: Math.round(s.emittedAt[seq]), offsetElsewhere: delivered.offsets.get(s.index * 1_000_000 + seq) ?? null, history: r.history });
       }
     }
   }
   if ((r.duplicates > 0 || r.outOfOrder > 0) && failures.length < 30)
     failures.push({ client: r.name, category: key, duplicates: r.duplicates, outOfOrder: r.outOfOrder, history: r.history, anomalies: r.anomalies });
 }
+const msOf = (offset) => Number(offset.split("-")[0]);
 const sum = (field) => Object.values(categories).reduce((n, c) => n + c[field], 0);
 await finish({
   clients: receivers.length,
@@ -372,8 +389,8 @@ await finish({
   lost: sum("lost"),
   duplicates: sum("duplicates"),
   outOfOrder: sum("outOfOrder"),
-  recovered: receivers.filter((r) => r.category === "recovered" && r.recovered).length,
-  movers: receivers.filter((r) => r.category === "recovered").length,
+  recovered: receivers.filter((r) => isMover(r) && r.recovered).length,
+  movers: receivers.filter(isMover).length,
   recoveredOnTypedIo: movedOnNode("typedio").filter((r) => r.recovered && r.sameId).length,
   moversToTypedIo: movedOnNode("typedio").length,
   recoveredOnNode: movedOnNode("node").filter((r) => r.recovered && r.sameId).length,
@@ -382,6 +399,12 @@ await finish({
   reconnected: receivers.filter((r) => r.category === "reconnected").length,
   categories,
   lostBySender,
+  // Messages that reached clients under two stream entries, with the entries' ids; and how many of them were not
+  // written once before Redis went down and once after it was back (the only way an XADD is retried).
+  writtenTwice: [...delivered.writtenTwice].map(([key, offsets]) => ({ sender: Math.floor(key / 1_000_000), seq: key % 1_000_000, offsets })),
+  writtenTwiceNotAtTheRestart: [...delivered.writtenTwice.values()].filter(
+    ([first, second]) => !(phases.redisStopAskedAt && msOf(first) < phases.redisBackAt.unixMs && msOf(second) >= phases.redisStopAskedAt.unixMs),
+  ).length,
   // Acknowledged by their node, never written to the stream (delivered there without offset), per sending node.
   notWritten: Object.fromEntries(
     senderNodes.map((n) => [n.name, senders.filter((s) => s.node === n).reduce((k, s) => k + s.acked.filter((a, seq) => a && delivered.withoutOffset.has(s.index * 1_000_000 + seq)).length, 0)]),
