@@ -16,8 +16,10 @@
 // synchronously in its handler, so when the ack's reply is back, the sending node has taken the broadcast (published
 // it, or queued it while Redis is down). Every acknowledged message must then reach, exactly once and in order per
 // sender, every client except its sender that was connected the whole time or recovered, and every client that
-// reconnected without recovery from its new connection on (messages emitted after its new welcome). A message its
-// node acknowledged but never wrote to the stream (see `delivered` below) is counted apart, in `notWritten`.
+// reconnected without recovery from its new connection on (messages emitted after its new welcome). Counted apart:
+// a message its node acknowledged but never wrote to the stream (see `delivered` below: `notWritten`), a message that
+// came under two stream entries (written twice: `writtenTwice`), and the clients that moved from or to Node's node
+// (category `recovered:node->typedio` or `recovered:typedio->node`; the test says why).
 //
 // Events for the test (stdout, one JSON line each): "started" {pid}; "connected"; "moved-1"; "kill-node" {node}:
 // the test kills that node's process (SIGKILL); "reconnected"; "redis-stop": the test stops Redis, keeps it down a
