@@ -15,9 +15,10 @@ public sealed class ClusterSoakCollection;
 /// The reliability soak of issue 17: two TypedIo nodes and one Node socket.io node on the streams adapter with
 /// connection state recovery, a few hundred real socket.io-client sockets driven by <c>tests/js/cluster/soak.mjs</c>,
 /// numbered broadcasts and acks at a steady rate for about a minute, and in the middle: clients that lose their
-/// transport and come back on another node, one TypedIo node killed (SIGKILL), one Redis stop and restart. Every
-/// acknowledged broadcast must reach every client that was connected the whole time or recovered exactly once and in
-/// order per sender (and every client of the killed node from its new connection on); afterwards the surviving
+/// transport and come back on another node, one TypedIo node killed (SIGKILL), one Redis kill and restart (with its
+/// append-only file). Every acknowledged broadcast must reach every client that was connected the whole time or moved
+/// TypedIo → TypedIo exactly once and in order per sender (and every client of the killed node from its new connection
+/// on); moves from or to Node's node are reported apart (see the test); afterwards the surviving
 /// TypedIo node's managed heap must come back to its baseline. The figures are printed as one line starting with
 /// <c>soak:</c>; <c>benchmarks/soak.sh</c> runs it longer (<see cref="SoakSettings"/>).
 /// </summary>
