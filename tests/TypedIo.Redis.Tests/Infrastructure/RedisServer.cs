@@ -8,8 +8,8 @@ namespace TypedIo.Redis.Tests.Infrastructure;
 
 /// <summary>
 /// A private <c>redis-server</c> (Debian's package; <c>tests/ensure-redis.sh</c> installs it) on a free loopback port,
-/// with no persistence, killed on dispose. <see cref="RestartAsync"/> stops it and starts it again on the same port,
-/// for the fault tests.
+/// without persistence unless asked for, killed on dispose. <see cref="RestartAsync"/> stops it and starts it again on
+/// the same port, for the fault tests.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -20,9 +20,12 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly object _gate = new();
     private Process? _process;
 
-    private RedisServer(int port)
+    private readonly string? _dataDirectory;
+
+    private RedisServer(int port, string? dataDirectory)
     {
         Port = port;
+        _dataDirectory = dataDirectory;
     }
 
     /// <summary>The port redis-server listens on (127.0.0.1).</summary>
@@ -41,10 +44,20 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts redis-server on a free port and waits until it accepts connections.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>
+    /// Starts redis-server on a free port and waits until it accepts connections. <paramref name="persistent"/>: with an
+    /// append-only file written before every reply (<c>appendfsync always</c>) in a folder of its own, so a restart,
+    /// even after a kill, comes back with every write it acknowledged; otherwise a restart comes back empty.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
-        var server = new RedisServer(FreePort());
+        string? directory = null;
+        if (persistent)
+        {
+            directory = Path.Combine(Path.GetTempPath(), $"typedio-redis-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(directory);
+        }
+        var server = new RedisServer(FreePort(), directory);
         await server.LaunchAsync();
         return server;
     }
@@ -61,14 +74,14 @@ public sealed class RedisServer : IAsyncDisposable
         process.Dispose();
     }
 
-    /// <summary>Kills the server and starts it again on the same port, empty.</summary>
+    /// <summary>Kills the server and starts it again on the same port (empty, unless it is persistent).</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
         await LaunchAsync();
     }
 
-    /// <summary>Starts the stopped server again on the same port, empty (after <see cref="StopAsync"/>).</summary>
+    /// <summary>Starts the stopped server again on the same port, empty unless persistent (after <see cref="StopAsync"/>).</summary>
     public Task StartAgainAsync() =>
         _process is null ? LaunchAsync() : throw new InvalidOperationException("redis-server is running.");
 
@@ -80,7 +93,11 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no" })
+        string[] persistence = _dataDirectory is null
+            ? ["--appendonly", "no"]
+            : ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDirectory];
+        string[] args = ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--protected-mode", "no", .. persistence];
+        foreach (var arg in args)
             info.ArgumentList.Add(arg);
         Process process;
         try
@@ -120,5 +137,10 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
+            Directory.Delete(_dataDirectory, recursive: true);
+    }
 }

@@ -160,11 +160,14 @@ public partial class InMemoryAdapter : SocketAdapter
         if ((options.Flags & BroadcastFlags.NoCompress) != 0)
             packet = packet.WithoutCompression();
         var sent = 0;
+        // A socket is in the namespace a little before it is connected: a recovered one while its adapter resumes it.
+        // Like Node's (a socket is broadcast to once it has joined its own room), only connected sockets are written
+        // to here; a recovered socket gets the packets of that moment among its missed ones, once, after its CONNECT.
         if (options.Rooms.Count == 0 && options.Except.Count == 0)
         {
             foreach (var socket in Namespace.ConnectedSockets)
             {
-                if (socket.WriteFrames(packet, isVolatile))
+                if (socket.Connected && socket.WriteFrames(packet, isVolatile))
                     sent++;
             }
         }
@@ -173,7 +176,7 @@ public partial class InMemoryAdapter : SocketAdapter
             var excluded = Sockets(options.Except);
             foreach (var socket in Namespace.ConnectedSockets)
             {
-                if (!excluded.Contains(socket.Id) && socket.WriteFrames(packet, isVolatile))
+                if (socket.Connected && !excluded.Contains(socket.Id) && socket.WriteFrames(packet, isVolatile))
                     sent++;
             }
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TypedIo.Tests.Infrastructure;
 
 namespace TypedIo.Redis.Tests.Interop.Cluster;
@@ -35,6 +36,9 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>The node's base address.</summary>
     public string Url => _node?.Url ?? _fixture!.Url;
 
+    /// <summary>The node's process id (the <c>dotnet</c> or <c>node</c> process that serves).</summary>
+    public int ProcessId => _node?.ProcessId ?? _fixture!.ProcessId;
+
     /// <summary>Everything the node printed, for failure messages.</summary>
     public string Output => _node?.Output ?? _fixture!.Output;
 
@@ -48,6 +52,28 @@ public sealed class ClusterNode : IAsyncDisposable
         return kind == NodeKind.Node
             ? new ClusterNode(kind, name, await NodeServerProcess.StartAsync(args), null)
             : new ClusterNode(kind, name, null, await FixtureProcess.StartAsync(args));
+    }
+
+    /// <summary>
+    /// Kills the node's process tree at once (SIGKILL, as a crash: nothing is said to its clients or to Redis, no
+    /// session is persisted) and waits until it has exited.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        Process process;
+        try
+        {
+            process = Process.GetProcessById(ProcessId);
+        }
+        catch (ArgumentException)
+        {
+            return; // it has exited already
+        }
+        using (process)
+        {
+            ChildProcess.KillTree(process);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
     }
 
     /// <inheritdoc />

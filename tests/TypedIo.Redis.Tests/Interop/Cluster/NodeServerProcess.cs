@@ -27,6 +27,9 @@ public sealed class NodeServerProcess : IAsyncDisposable
         _stderrPump = ChildProcess.ReadLines(process.StandardError, Append, "node server stderr");
     }
 
+    /// <summary>The node process's id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The port the node listens on.</summary>
     public int Port { get; private set; }
 

@@ -26,6 +26,9 @@ internal sealed class ExternalSessionStore
 
     public bool FailRestores { get; set; }
 
+    /// <summary>Runs when a resume starts, before it takes <see cref="Gate"/>: what the adapter does meanwhile (a broadcast).</summary>
+    public Func<Task>? BeforeResume { get; set; }
+
     /// <summary>The next offset, shaped like a Redis stream entry id. Under <see cref="Gate"/>.</summary>
     public string NextOffset() => $"{++_next}-0";
 
@@ -118,6 +121,8 @@ internal sealed class ExternalSessionAdapter(Namespace nsp, ExternalSessionStore
 
     public override async ValueTask ResumeSessionAsync(RestoredSession session, Action<IReadOnlyList<EncodedPacket>?> connect)
     {
+        if (store.BeforeResume is { } before)
+            await before();
         await store.Gate.WaitAsync();
         try
         {
