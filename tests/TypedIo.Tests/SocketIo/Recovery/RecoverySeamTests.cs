@@ -44,6 +44,25 @@ public sealed partial class RecoverySeamTests
         return doc.RootElement[doc.RootElement.GetArrayLength() - 1].GetString()!;
     }
 
+    /// <summary>Connects, gets one stored packet (its offset is the client's last), and loses the transport.</summary>
+    private static async Task<(string Sid, string Pid, string Offset)> ConnectAndDropAsync(TestHost host, Recorder<Socket> sockets)
+    {
+        var (client, sid, pid, socket) = await ConnectAsync(host, sockets);
+        await socket.EmitAsync("hello");
+        var offset = OffsetOf(await client.ReceiveAsync());
+        await DropAsync(client, socket);
+        return (sid, pid, offset);
+    }
+
+    /// <summary>Cuts the client's transport and waits until the server has seen its socket go; returns the reason.</summary>
+    private static async Task<string> DropAsync(SioClient client, Socket socket)
+    {
+        var dropped = socket.DisconnectedReason();
+        client.Ws.Socket.Abort();
+        client.Dispose();
+        return await dropped.Within();
+    }
+
     private static async Task<(SioClient Client, string Sid, string Pid, Socket Socket)> ConnectAsync(TestHost host, Recorder<Socket> sockets)
     {
         var client = await SioClient.ConnectAsync(host);
@@ -81,10 +100,7 @@ public sealed partial class RecoverySeamTests
             socket.Join("news");
             socket.Data["user"] = "ada";
             socket.Data["level"] = 3;
-            var dropped = socket.DisconnectedReason();
-            client.Ws.Socket.Abort();
-            client.Dispose();
-            Assert.Equal("transport close", await dropped.Within());
+            Assert.Equal("transport close", await DropAsync(client, socket));
 
             var session = Assert.Single(store.Persisted);
             Assert.Equal(sid, session.Id);
@@ -116,10 +132,7 @@ public sealed partial class RecoverySeamTests
             Assert.Matches(StreamOffset(), offset);
             Assert.Equal(offset, await store.OffsetOfAsync("\"hello\""));
 
-            var dropped = socket.DisconnectedReason();
-            client.Ws.Socket.Abort();
-            client.Dispose();
-            await dropped.Within();
+            await DropAsync(client, socket);
 
             var io = host.Services.GetRequiredSocketIo();
             await io.To("news").EmitAsync("item", 1);
@@ -154,13 +167,7 @@ public sealed partial class RecoverySeamTests
         var (host, sockets) = await StartAsync(store);
         await using (host)
         {
-            var (client, sid, pid, socket) = await ConnectAsync(host, sockets);
-            await socket.EmitAsync("hello");
-            var offset = OffsetOf(await client.ReceiveAsync());
-            var dropped = socket.DisconnectedReason();
-            client.Ws.Socket.Abort();
-            client.Dispose();
-            await dropped.Within();
+            var (sid, pid, offset) = await ConnectAndDropAsync(host, sockets);
 
             var io = host.Services.GetRequiredSocketIo();
             await io.EmitAsync("item", 1);
@@ -187,13 +194,7 @@ public sealed partial class RecoverySeamTests
         var (host, sockets) = await StartAsync(store);
         await using (host)
         {
-            var (client, sid, pid, socket) = await ConnectAsync(host, sockets);
-            await socket.EmitAsync("hello");
-            var offset = OffsetOf(await client.ReceiveAsync());
-            var dropped = socket.DisconnectedReason();
-            client.Ws.Socket.Abort();
-            client.Dispose();
-            await dropped.Within();
+            var (sid, pid, offset) = await ConnectAndDropAsync(host, sockets);
 
             store.FailRestores = true;
             using var back = await SioClient.ConnectAsync(host);
