@@ -1,7 +1,11 @@
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedIo.EngineIo;
@@ -60,5 +64,76 @@ public sealed class SlowConsumerTests
             Assert.Fail($"The WebSocket request did not end within 30 s of the close ({sent} frames queued). Server log:\n{string.Join("\n", log)}");
         }
         Assert.InRange(sent, 20, 10_000);
+    }
+
+    [Fact]
+    public async Task A_send_that_fails_with_a_cancellation_closes_the_session_and_ends_the_request()
+    {
+        // A WebSocket aborted while a frame is written, or a connection Kestrel aborted, fails the send with an
+        // OperationCanceledException (ConnectionAbortedException is one): the session must close and the request end.
+        var handler = new RecordingHandler(echo: false);
+        var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failWrites = new StrongBox<bool>();
+        await using var host = await TestHost.StartAsync(
+            app => app.MapEngineIo(EioTestUtil.Path, handler),
+            middleware: app => app.Use(async (context, next) =>
+            {
+                if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+                    context.Features.Set<IHttpUpgradeFeature>(new FailingUpgrade(upgrade, failWrites));
+                await next(context);
+                if (context.Request.Query["transport"] == "websocket")
+                    requestEnded.TrySetResult();
+            }));
+
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri(host.WebSocketAddress, $"{EioTestUtil.Path}/?EIO=4&transport=websocket"), CancellationToken.None);
+        var session = await handler.WaitConnectedAsync();
+        failWrites.Value = true;
+        Assert.True(session.Send(EngineFrame.Message("lost")));
+
+        Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(session.Id));
+        await requestEnded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The upgraded connection, whose writes fail as Kestrel's do on an aborted connection once told to.</summary>
+    private sealed class FailingUpgrade(IHttpUpgradeFeature inner, StrongBox<bool> fail) : IHttpUpgradeFeature
+    {
+        public bool IsUpgradableRequest => inner.IsUpgradableRequest;
+
+        public async Task<Stream> UpgradeAsync() => new FailingWrites(await inner.UpgradeAsync(), fail);
+    }
+
+    private sealed class FailingWrites(Stream inner, StrongBox<bool> fail) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override void Flush() => throw new NotSupportedException();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            fail.Value ? ValueTask.FromException(new ConnectionAbortedException("aborted by the test")) : inner.WriteAsync(buffer, cancellationToken);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

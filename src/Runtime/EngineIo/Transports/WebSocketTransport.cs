@@ -296,8 +296,11 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             if (_session.State != EngineIoSession.SessionState.Closed)
                 _session.CompleteClose();
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex)
         {
+            // Whatever ends a send (a WebSocket aborted meanwhile fails it with OperationCanceledException, as does a
+            // connection Kestrel aborted) ends the session here: this task is not awaited, so an exception left to it
+            // would vanish and leave the request waiting for this drain forever.
             EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
             _session.Abort(EngineIoCloseReasons.TransportError);
         }
@@ -318,8 +321,9 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             await task.WaitAsync(_session.Closed).ConfigureAwait(false);
             return;
         }
-        catch (OperationCanceledException) when (!task.IsCompleted)
+        catch (OperationCanceledException)
         {
+            // The session closed, or the send itself was cancelled (then the wait below ends at once and rethrows it).
         }
         if (await Task.WhenAny(task, Task.Delay(CloseHandshakeTimeout)).ConfigureAwait(false) == task)
         {
