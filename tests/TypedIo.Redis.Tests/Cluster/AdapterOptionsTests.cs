@@ -54,21 +54,7 @@ public sealed class AdapterOptionsTests
     }
 
     [Fact]
-    public async Task Without_a_configuration_string_the_multiplexer_registered_in_DI_is_used()
-    {
-        await using var redis = await RedisServer.StartAsync();
-        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
-        var services = new ServiceCollection();
-        services.AddSingleton<IConnectionMultiplexer>(multiplexer);
-        services.AddTypedIo().AddRedisAdapter();
-        await using (var provider = services.BuildServiceProvider())
-        {
-            var adapter = Assert.IsType<RedisAdapter>(provider.GetRequiredService<SocketIoServer>().Of("/other").Adapter);
-            await adapter.Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
-            var result = (RedisResult[])(await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io-request#/other#"))!;
-            Assert.Equal(1, (int)result[1]);
-        }
-        // The multiplexer belongs to the app: disposing the container leaves it open.
-        Assert.True(multiplexer.IsConnected);
-    }
+    public Task Without_a_configuration_string_the_multiplexer_registered_in_DI_is_used() =>
+        MultiplexerFromDi.AssertUsedAndLeftOpenAsync<RedisAdapter>(
+            services => services.AddTypedIo().AddRedisAdapter(), adapter => adapter.Subscribed, "NUMSUB", "socket.io-request#/other#");
 }

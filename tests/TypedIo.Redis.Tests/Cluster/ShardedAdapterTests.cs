@@ -109,22 +109,9 @@ public sealed class ShardedAdapterTests
     }
 
     [Fact]
-    public async Task Without_a_configuration_string_the_multiplexer_registered_in_DI_is_used_and_left_open()
-    {
-        await using var redis = await RedisServer.StartAsync();
-        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
-        var services = new ServiceCollection();
-        services.AddSingleton<IConnectionMultiplexer>(multiplexer);
-        services.AddTypedIo().AddRedisShardedAdapter();
-        await using (var provider = services.BuildServiceProvider())
-        {
-            var adapter = Assert.IsType<RedisShardedAdapter>(provider.GetRequiredService<SocketIoServer>().Of("/other").Adapter);
-            await adapter.Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
-            var result = (RedisResult[])(await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "SHARDNUMSUB", "socket.io#/other#"))!;
-            Assert.Equal(1, (int)result[1]);
-        }
-        Assert.True(multiplexer.IsConnected);
-    }
+    public Task Without_a_configuration_string_the_multiplexer_registered_in_DI_is_used_and_left_open() =>
+        MultiplexerFromDi.AssertUsedAndLeftOpenAsync<RedisShardedAdapter>(
+            services => services.AddTypedIo().AddRedisShardedAdapter(), adapter => adapter.Subscribed, "SHARDNUMSUB", "socket.io#/other#");
 
     [Fact]
     public void Wrong_options_are_refused()

@@ -54,20 +54,7 @@ public sealed class StreamsOptionsTests
     }
 
     [Fact]
-    public async Task Without_a_configuration_string_the_multiplexer_registered_in_DI_is_used_and_left_open()
-    {
-        await using var redis = await RedisServer.StartAsync();
-        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint);
-        var services = new ServiceCollection();
-        services.AddSingleton<IConnectionMultiplexer>(multiplexer);
-        services.AddTypedIo().AddRedisStreamsAdapter();
-        await using (var provider = services.BuildServiceProvider())
-        {
-            var adapter = Assert.IsType<RedisStreamsAdapter>(provider.GetRequiredService<SocketIoServer>().Of("/other").Adapter);
-            await adapter.Ready.WaitAsync(TimeSpan.FromSeconds(30));
-            var result = (RedisResult[])(await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", "socket.io#/other#"))!;
-            Assert.Equal(1, (int)result[1]);
-        }
-        Assert.True(multiplexer.IsConnected);
-    }
+    public Task Without_a_configuration_string_the_multiplexer_registered_in_DI_is_used_and_left_open() =>
+        MultiplexerFromDi.AssertUsedAndLeftOpenAsync<RedisStreamsAdapter>(
+            services => services.AddTypedIo().AddRedisStreamsAdapter(), adapter => adapter.Ready, "NUMSUB", "socket.io#/other#");
 }

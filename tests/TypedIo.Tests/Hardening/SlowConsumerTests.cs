@@ -103,18 +103,8 @@ public sealed class SlowConsumerTests
         public async Task<Stream> UpgradeAsync() => new FailingWrites(await inner.UpgradeAsync(), fail);
     }
 
-    private sealed class FailingWrites(Stream inner, StrongBox<bool> fail) : Stream
+    private sealed class FailingWrites(Stream inner, StrongBox<bool> fail) : AsyncOnlyStream
     {
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override void Flush() => throw new NotSupportedException();
         public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>

@@ -11,7 +11,7 @@ namespace TypedIo.EngineIo;
 /// WebSocket, the next read fails and the connection ends. Writes go through one at a time, so the close frame never
 /// lands inside a frame the WebSocket is writing; whatever the WebSocket writes after it is dropped (RFC 6455 5.5.1).
 /// </summary>
-internal sealed class FrameCheckingStream : Stream
+internal sealed class FrameCheckingStream : AsyncOnlyStream
 {
     private static readonly TimeSpan CloseWriteTimeout = TimeSpan.FromSeconds(2);
 
@@ -33,19 +33,6 @@ internal sealed class FrameCheckingStream : Stream
 
     /// <summary>True once the close frame for a refused frame is written and flushed: nothing follows it.</summary>
     public bool CloseWritten => _closeWritten;
-
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    // The WebSocket reads and writes asynchronously only (and Kestrel refuses synchronous I/O on this stream).
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override void Flush() => throw new NotSupportedException();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
