@@ -66,6 +66,17 @@ public sealed class EngineIoOptions
     /// <summary>Called before the headers of every Engine.IO response (handshake included) are written.</summary>
     public Action<HttpContext>? OnHeaders { get; set; }
 
+    /// <summary>
+    /// Whether the server's socket I/O completes inline on the socket engine's threads (Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c> with inline socket completions; see
+    /// <c>AddTypedIoInlineScheduling</c>). When true, every handler (events, connection middleware and handlers,
+    /// disconnect handlers, an Engine.IO handler) starts on the thread that read its packet, and leaves it at its first
+    /// <c>await</c> that does not complete at once: its continuation runs on the thread pool, not on the I/O thread that
+    /// completed what it awaited. A handler that completes synchronously never leaves the I/O thread. Default false
+    /// (set by <c>AddTypedIoInlineScheduling</c>, and by <c>AddTypedIo</c> when it finds Kestrel's inline scheduling on).
+    /// </summary>
+    public bool InlineScheduling { get; set; }
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {

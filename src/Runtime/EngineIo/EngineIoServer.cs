@@ -266,7 +266,8 @@ public sealed class EngineIoServer : IAsyncDisposable
     {
         try
         {
-            Handler.OnClosed(session, reason);
+            using (HandlerScope.Enter(this))
+                Handler.OnClosed(session, reason);
         }
         catch (Exception ex)
         {

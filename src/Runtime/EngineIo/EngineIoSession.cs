@@ -339,7 +339,12 @@ public sealed class EngineIoSession
         try
         {
             if (State == SessionState.Open)
-                await _server.Handler.OnMessageAsync(this, message).ConfigureAwait(false);
+            {
+                ValueTask handled;
+                using (HandlerScope.Enter(_server))
+                    handled = _server.Handler.OnMessageAsync(this, message);
+                await handled.ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -356,7 +361,10 @@ public sealed class EngineIoSession
         await _receiveGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _server.Handler.OnConnectedAsync(this).ConfigureAwait(false);
+            ValueTask connected;
+            using (HandlerScope.Enter(_server))
+                connected = _server.Handler.OnConnectedAsync(this);
+            await connected.ConfigureAwait(false);
         }
         catch (Exception ex)
         {

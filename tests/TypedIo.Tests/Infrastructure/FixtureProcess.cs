@@ -63,12 +63,15 @@ public sealed class FixtureProcess : IAsyncDisposable
     /// Starts the fixture on a free port with the given extra arguments (e.g. <c>--cors "*"</c>) and waits until it
     /// prints <c>listening on</c>. Retries on another port when the first one was taken meanwhile.
     /// </summary>
-    public static async Task<FixtureProcess> StartAsync(params string[] args)
+    public static Task<FixtureProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="StartAsync(string[])"/>, with extra environment variables for the fixture process.</summary>
+    public static async Task<FixtureProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
-            var fixture = Launch(FreePort(), args);
+            var fixture = Launch(FreePort(), args, environment);
             try
             {
                 await fixture.WaitListeningAsync();
@@ -148,7 +151,7 @@ public sealed class FixtureProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static FixtureProcess Launch(int port, string[] args)
+    private static FixtureProcess Launch(int port, string[] args, IReadOnlyDictionary<string, string> environment)
     {
         var assembly = AssemblyPath;
         // The dotnet host that runs the tests (set by the SDK for dotnet test), else the one on the PATH.
@@ -171,6 +174,8 @@ public sealed class FixtureProcess : IAsyncDisposable
         // Kestrel's endpoints come from the fixture's command line only.
         foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS", "URLS" })
             startInfo.Environment.Remove(name);
+        foreach (var (name, value) in environment)
+            startInfo.Environment[name] = value;
 
         Process process;
         try
@@ -237,13 +242,21 @@ public sealed class FixtureProcessException(string message) : Exception(message)
 /// <summary>
 /// One fixture process (default profile) shared by the tests of a class: <c>IClassFixture&lt;SharedFixtureProcess&gt;</c>.
 /// </summary>
-public sealed class SharedFixtureProcess : IAsyncLifetime
+public class SharedFixtureProcess : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private FixtureProcess? _process;
+
+    public SharedFixtureProcess()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    protected SharedFixtureProcess(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
     public FixtureProcess Process => _process ?? throw new InvalidOperationException("The fixture process is not started.");
 
-    public async Task InitializeAsync() => _process = await FixtureProcess.StartAsync();
+    public async Task InitializeAsync() => _process = await FixtureProcess.StartAsync(_environment);
 
     public async Task DisposeAsync()
     {
@@ -251,3 +264,9 @@ public sealed class SharedFixtureProcess : IAsyncLifetime
             await _process.DisposeAsync();
     }
 }
+
+/// <summary>
+/// One fixture process shared by a test class, started in inline scheduling (<c>TYPEDIO_FIXTURE_INLINE=1</c>: Kestrel's
+/// inline scheduling, inline socket completions, TypedIo's handler scheduling).
+/// </summary>
+public sealed class InlineSharedFixtureProcess() : SharedFixtureProcess(new Dictionary<string, string> { ["TYPEDIO_FIXTURE_INLINE"] = "1" });

@@ -11,7 +11,7 @@ namespace TypedIo.Tests.Interop;
 /// Modes: <c>polling</c> (long-polling only), <c>websocket</c> (WebSocket only) and <c>upgrade</c> (polling, then the
 /// client's upgrade to WebSocket).
 /// </summary>
-public sealed class SocketIoClientInteropTests(SharedFixtureProcess shared) : IClassFixture<SharedFixtureProcess>
+public class SocketIoClientInteropTests(SharedFixtureProcess shared) : IClassFixture<SharedFixtureProcess>
 {
     private readonly FixtureProcess _fixture = shared.Process;
 

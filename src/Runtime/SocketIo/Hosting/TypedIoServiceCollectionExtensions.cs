@@ -23,6 +23,7 @@ public static class TypedIoServiceCollectionExtensions
         services.AddOptions<SocketIoOptions>();
         if (configure is not null)
             services.Configure(configure);
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IPostConfigureOptions<SocketIoOptions>, DetectInlineScheduling>());
         services.TryAddSingleton(sp => new SocketIoServer(
             sp.GetRequiredService<IOptions<SocketIoOptions>>().Value,
             sp.GetService<ILoggerFactory>(),
