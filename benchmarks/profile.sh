@@ -7,7 +7,13 @@
 #     with EXCEPTIONS=1: first-chance exceptions by type and throwing method (exceptions.txt);
 #  4. with PERF=1 and Linux perf: a CPU profile (kernel included) with JIT symbols (perf map, W^X off for this run).
 #
-#   benchmarks/profile.sh [typedio|raw] [scenario:clients] [seconds]      e.g. benchmarks/profile.sh typedio echo:100 8
+#   benchmarks/profile.sh [typedio|typedio-inline|raw|raw-inline] [scenario:clients] [seconds]   e.g. benchmarks/profile.sh typedio echo:100 8
+#
+# typedio-inline is the same fixture build with its inline switch (TYPEDIO_FIXTURE_INLINE=1) and
+# DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1; raw-inline the raw Kestrel peer with --inline and the same variable (its
+# like-for-like reference). Knobs (environment): WARMUP (25 s of load before the measured window), FIXTURE_DLL (another
+# fixture build, for typedio and typedio-inline), PORT (3110; another one when a second profile runs at the same time),
+# DOTNET_TRACE, PERF, ALLOCS, EXCEPTIONS, SKIP_BUILD.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -18,6 +24,7 @@ SCENARIO=${2:-echo:100}
 SECONDS_MEASURED=${3:-8}
 WARMUP=${WARMUP:-25}  # .NET tiers up only after ~20 s of load on one pinned core (docs/benchmarks.md)
 DOTNET_TRACE=${DOTNET_TRACE:-$(command -v dotnet-trace || true)}
+PORT=${PORT:-3110}
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   for project in "$ROOT/tests/Fixture" "$HERE/LoadGenerator" "$HERE/Peers/RawKestrel" "$HERE/Profiling/CounterHook"; do
@@ -26,10 +33,14 @@ if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
 fi
 OUT="$HERE/results/profile-$SERVER-${SCENARIO/:/-}-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
+SERVER_ENV=(); SERVER_ARGS=()
+INLINE_ENV=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)
 case $SERVER in
   typedio) DLL=${FIXTURE_DLL:-$BIN/Fixture/release/TypedIo.Fixture.dll} ;;  # FIXTURE_DLL: another build (before/after)
+  typedio-inline) DLL=${FIXTURE_DLL:-$BIN/Fixture/release/TypedIo.Fixture.dll}; SERVER_ENV=(TYPEDIO_FIXTURE_INLINE=1 "${INLINE_ENV[@]}") ;;
   raw) DLL="$BIN/RawKestrel/release/TypedIo.Benchmarks.RawKestrel.dll" ;;
-  *) echo "profile.sh profiles .NET servers: typedio or raw" >&2; exit 2 ;;
+  raw-inline) DLL="$BIN/RawKestrel/release/TypedIo.Benchmarks.RawKestrel.dll"; SERVER_ENV=("${INLINE_ENV[@]}"); SERVER_ARGS=(--inline) ;;
+  *) echo "profile.sh profiles .NET servers: typedio, typedio-inline, raw or raw-inline" >&2; exit 2 ;;
 esac
 PIN_SERVER=(); PIN_CLIENT=()
 if (( $(nproc) >= 2 )); then PIN_SERVER=(taskset -c 0); PIN_CLIENT=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
@@ -40,15 +51,19 @@ if [[ "${PERF:-0}" == "1" ]]; then PERF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_Enab
 if [[ "${ALLOCS:-0}" == "1" ]]; then PERF_ENV+=(TYPEDIO_ALLOCATIONS_FILE="$OUT/allocations.txt" TYPEDIO_ALLOCATIONS_FROM_S=$(( WARMUP + 2 ))); fi
 # EXCEPTIONS=1: count first-chance exceptions by type and throwing method (exceptions.txt).
 if [[ "${EXCEPTIONS:-0}" == "1" ]]; then PERF_ENV+=(TYPEDIO_EXCEPTIONS_FILE="$OUT/exceptions.txt"); fi
-env "${PERF_ENV[@]}" DOTNET_STARTUP_HOOKS="$BIN/CounterHook/release/TypedIo.Benchmarks.CounterHook.dll" TYPEDIO_COUNTERS_FILE="$OUT/counters.tsv" \
-  "${PIN_SERVER[@]}" dotnet "$DLL" --port 3110 > "$OUT/server.log" 2>&1 &
+env "${PERF_ENV[@]}" "${SERVER_ENV[@]}" DOTNET_STARTUP_HOOKS="$BIN/CounterHook/release/TypedIo.Benchmarks.CounterHook.dll" TYPEDIO_COUNTERS_FILE="$OUT/counters.tsv" \
+  "${PIN_SERVER[@]}" dotnet "$DLL" --port "$PORT" "${SERVER_ARGS[@]}" > "$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 200); do grep -q "listening on" "$OUT/server.log" && break; sleep 0.05; done
+for _ in $(seq 1 200); do grep -q "listening on" "$OUT/server.log" && break; kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
+if ! grep -q "listening on" "$OUT/server.log"; then
+  echo "error: $SERVER did not start on port $PORT (see $OUT/server.log)" >&2
+  exit 1
+fi
 
 run_load() { # tsv
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$BIN/LoadGenerator/release/TypedIo.Benchmarks.LoadGenerator.dll" run \
-    --url http://127.0.0.1:3110 --server-pid "$PID" --server-name "$SERVER" --scenarios "$SCENARIO" \
+    --url "http://127.0.0.1:$PORT" --server-pid "$PID" --server-name "$SERVER" --scenarios "$SCENARIO" \
     --warmup "$WARMUP" --duration "$SECONDS_MEASURED" --clk-tck "$(getconf CLK_TCK)" --out "$1"
 }
 

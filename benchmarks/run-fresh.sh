@@ -5,10 +5,18 @@
 #
 #   benchmarks/run-fresh.sh                                  # echo:100, ack:100, broadcast:1000; 2 runs each; 60 s + 5 s
 #   WARMUP_SECONDS=0 DURATION=60 SCENARIOS=echo:100 benchmarks/run-fresh.sh   # cold start: the first 60 s of load
-#   COLD=1 benchmarks/run-fresh.sh                           # the same as the line above
+#   COLD=1 benchmarks/run-fresh.sh                           # the same as the line above (DURATION, if given, instead of 60)
 #   BROADCAST_RATE=50 SCENARIOS=broadcast:1000 benchmarks/run-fresh.sh   # a fixed offered load: 50 broadcasts/s
 #   SCENARIOS=idle:10000 WARMUP_SECONDS=0 benchmarks/run-fresh.sh   # idle RSS per connection, a fresh process each
 #   QUICK=1 benchmarks/run-fresh.sh                          # harness check: 1 run, 3 s + 2 s
+#   COLD=1 SERVERS="typedio typedio-r2r" benchmarks/run-fresh.sh   # the cold-start curve of a ReadyToRun publish vs the build
+#
+# Servers: typedio (tests/Fixture as built, default scheduling), typedio-inline (the same build with the fixture's inline
+# switch, TYPEDIO_FIXTURE_INLINE=1, and DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1), typedio-r2r (tests/Fixture
+# published with ReadyToRun for R2R_RID into .artifacts/r2r/publish, run as `dotnet TypedIo.Fixture.dll`; the build step
+# publishes it only when it is in SERVERS, and the script stops unless its assemblies are ReadyToRun images), node
+# (socket.io 4.8), raw and raw-inline (the raw Kestrel peer with default and with inline scheduling). The report sets each
+# TypedIo variant against the raw peer with the same scheduling (typedio ÷ raw, typedio-inline ÷ raw-inline).
 #
 # Every run: start the server (pinned to core 0), connect the scenario's clients, load it for WARMUP_SECONDS (not
 # recorded in the table; recorded in the per-second series), measure DURATION seconds on the same clients, stop the
@@ -16,10 +24,12 @@
 # benchmarks/results/fresh-<stamp>/: results.tsv + table.md (medians, as run.sh), series.tsv + curve.md (msg per server
 # CPU-s in each second of load, warm-up included; when each server first reached 80 % of its own steady state).
 #
-# Knobs (environment): SERVERS ("typedio node raw raw-inline"), SCENARIOS ("echo:100,ack:100,broadcast:1000"),
-# REPEATS (2), WARMUP_SECONDS (60; 0 allowed), DURATION (5), PAYLOAD (64), BROADCAST_RATE (0: closed loop),
-# DOTNET_SERVER_ENV (extra environment for the .NET servers, e.g. "DOTNET_TieredPGO=0 DOTNET_ReadyToRun=0"),
-# FIXTURE_DLL (the fixture build to run as typedio), SOURCE_IPS (4), SKIP_BUILD (0).
+# Knobs (environment): SERVERS ("typedio typedio-inline node raw raw-inline"; typedio-r2r on request),
+# SCENARIOS ("echo:100,ack:100,broadcast:1000"), REPEATS (2), WARMUP_SECONDS (60; 0 allowed), DURATION (5), PAYLOAD (64),
+# BROADCAST_RATE (0: closed loop), DOTNET_SERVER_ENV (extra environment for the .NET servers, e.g. "DOTNET_TieredPGO=0
+# DOTNET_ReadyToRun=0"), FIXTURE_DLL (the fixture build to run as typedio and typedio-inline), R2R_RID (the runtime
+# identifier of the ReadyToRun publish: this machine's, from `dotnet --info`), SOURCE_IPS (4), SKIP_BUILD (0; with 1 the
+# ReadyToRun publish is not redone either, but still checked).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -27,17 +37,18 @@ ROOT=$(dirname "$HERE")
 ART="$HERE/.artifacts"
 BIN="$ART/bin"
 
-SERVERS=${SERVERS:-typedio node raw raw-inline}
+SERVERS=${SERVERS:-typedio typedio-inline node raw raw-inline}
 SCENARIOS=${SCENARIOS:-echo:100,ack:100,broadcast:1000}
 REPEATS=${REPEATS:-2}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
+DURATION_GIVEN=${DURATION:-}
 DURATION=${DURATION:-5}
 PAYLOAD=${PAYLOAD:-64}
 BROADCAST_RATE=${BROADCAST_RATE:-0}
 SOURCE_IPS=${SOURCE_IPS:-4}
 DOTNET_SERVER_ENV=${DOTNET_SERVER_ENV:-}
 if [[ "${COLD:-0}" == "1" ]]; then
-  WARMUP_SECONDS=0; DURATION=60; SCENARIOS=${COLD_SCENARIOS:-echo:100}
+  WARMUP_SECONDS=0; DURATION=${DURATION_GIVEN:-60}; SCENARIOS=${COLD_SCENARIOS:-echo:100}
 fi
 if [[ "${QUICK:-0}" == "1" ]]; then
   REPEATS=1; WARMUP_SECONDS=3; DURATION=2
@@ -53,6 +64,34 @@ fi
 LOADGEN="$BIN/LoadGenerator/release/TypedIo.Benchmarks.LoadGenerator.dll"
 FIXTURE=${FIXTURE_DLL:-$BIN/Fixture/release/TypedIo.Fixture.dll}  # FIXTURE_DLL: another build (before/after comparisons)
 RAW="$BIN/RawKestrel/release/TypedIo.Benchmarks.RawKestrel.dll"
+
+# typedio-r2r: the fixture published with ReadyToRun, in a build tree of its own (its own artifacts path, so the RID-specific
+# restore touches neither the build above nor, with the lock files switched off for it, the committed packages.lock.json).
+R2R="$ART/r2r/publish"
+R2R_FIXTURE="$R2R/TypedIo.Fixture.dll"
+if [[ " $SERVERS " == *" typedio-r2r "* ]]; then
+  if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+    R2R_RID=${R2R_RID:-$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')}
+    echo "publishing tests/Fixture with ReadyToRun for $R2R_RID into $R2R ..."
+    rm -rf "$R2R"
+    if ! dotnet publish "$ROOT/tests/Fixture" -c Release -r "$R2R_RID" --self-contained false -p:PublishReadyToRun=true \
+        -p:RestorePackagesWithLockFile=false -p:NuGetLockFilePath="$ART/r2r/no-packages.lock.json" \
+        --artifacts-path "$ART/r2r/build" -o "$R2R" -nologo -v q; then
+      echo "error: the ReadyToRun publish of tests/Fixture failed (it needs the $R2R_RID runtime packs and crossgen2 from NuGet);" \
+        "leave typedio-r2r out of SERVERS" >&2
+      exit 1
+    fi
+  fi
+  # A publish can fall back to IL only (no crossgen2 for the RID, PublishReadyToRun ignored): refuse to measure that.
+  if [[ ! -f "$R2R_FIXTURE" ]]; then
+    echo "error: no published fixture at $R2R_FIXTURE (the build step publishes it: run without SKIP_BUILD=1)" >&2
+    exit 1
+  fi
+  if ! dotnet "$LOADGEN" readytorun "$R2R_FIXTURE" "$R2R/TypedIo.dll"; then
+    echo "error: $R2R is not a ReadyToRun publish (see above): typedio-r2r would measure IL-only code" >&2
+    exit 1
+  fi
+fi
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 CORES=$(nproc)
@@ -76,6 +115,8 @@ SERIES="$OUT/series.tsv"
   echo "method: fresh server process per run; ${WARMUP_SECONDS}s of the scenario's load, then ${DURATION}s measured; $REPEATS run(s) per server and scenario; payload ${PAYLOAD} B; broadcasts: $( [[ "$BROADCAST_RATE" == 0 ]] && echo "closed loop (4 in flight)" || echo "$BROADCAST_RATE per second offered")"
   [[ -n "$DOTNET_SERVER_ENV" ]] && echo ".NET server environment: $DOTNET_SERVER_ENV"
   echo "typedio: $FIXTURE"
+  [[ " $SERVERS " == *" typedio-inline "* ]] && echo "typedio-inline: $FIXTURE with TYPEDIO_FIXTURE_INLINE=1 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"
+  [[ " $SERVERS " == *" typedio-r2r "* ]] && echo "typedio-r2r: $R2R_FIXTURE (ReadyToRun publish)"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
@@ -96,6 +137,8 @@ start_server() { # name port log
   # shellcheck disable=SC2086 # DOTNET_SERVER_ENV is a list of NAME=VALUE words
   case $name in
     typedio)    env $DOTNET_SERVER_ENV "${PIN_SERVER[@]}" dotnet "$FIXTURE" --port "$port" >>"$log" 2>&1 & ;;
+    typedio-inline) env $DOTNET_SERVER_ENV TYPEDIO_FIXTURE_INLINE=1 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_SERVER[@]}" dotnet "$FIXTURE" --port "$port" >>"$log" 2>&1 & ;;
+    typedio-r2r) env $DOTNET_SERVER_ENV "${PIN_SERVER[@]}" dotnet "$R2R_FIXTURE" --port "$port" >>"$log" 2>&1 & ;;
     node)       "${PIN_SERVER[@]}" node "$HERE/Peers/Node/server.mjs" --port "$port" >>"$log" 2>&1 & ;;
     raw)        env $DOTNET_SERVER_ENV "${PIN_SERVER[@]}" dotnet "$RAW" --port "$port" >>"$log" 2>&1 & ;;
     raw-inline) env $DOTNET_SERVER_ENV DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_SERVER[@]}" dotnet "$RAW" --port "$port" --inline >>"$log" 2>&1 & ;;

@@ -9,7 +9,9 @@
 #
 # Knobs (environment): ROUNDS (3), WARMUP (1 s, per scenario, after connecting), DURATION (4 s), PAYLOAD (64 bytes), IDLE_CONNECTIONS (10000),
 # SCENARIOS ("echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100"), SERVERS ("typedio node raw raw-inline";
-# raw-inline is the raw ceiling with Kestrel's inline scheduling and inline socket completions),
+# raw-inline is the raw ceiling with Kestrel's inline scheduling and inline socket completions; typedio-inline, not in
+# the default list, is the same fixture build with its inline switch, TYPEDIO_FIXTURE_INLINE=1 and
+# DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, reported against raw-inline),
 # SOURCE_IPS (4 loopback source addresses), WARM_CYCLES (5) of WARM_PASS (3 s) unrecorded passes over WARM_SCENARIOS
 # ("echo:100,ack:100,broadcast:100,polling:20") per server process before the rounds, BROADCAST_RATE (0: closed
 # loop; N: N broadcasts per second offered to every server), SKIP_BUILD (0).
@@ -115,9 +117,11 @@ start_server() { # name port log
   local name=$1 port=$2 log=$3
   case $name in
     typedio) "${PIN_SERVER[@]}" dotnet "$FIXTURE" --port "$port" >>"$log" 2>&1 & ;;
+    typedio-inline) TYPEDIO_FIXTURE_INLINE=1 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_SERVER[@]}" dotnet "$FIXTURE" --port "$port" >>"$log" 2>&1 & ;;
     node)    "${PIN_SERVER[@]}" node "$HERE/Peers/Node/server.mjs" --port "$port" >>"$log" 2>&1 & ;;
     raw)     "${PIN_SERVER[@]}" dotnet "$RAW" --port "$port" >>"$log" 2>&1 & ;;
     raw-inline) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_SERVER[@]}" dotnet "$RAW" --port "$port" --inline >>"$log" 2>&1 & ;;
+    *) echo "unknown server $name" >&2; return 1 ;;
   esac
   STARTED_PID=$!  # taskset execs the server: same pid
   for _ in $(seq 1 200); do
@@ -135,8 +139,8 @@ load() { # server pid port scenarios [round]
     --round "${5:-0}" --source-ips "$SOURCE_IPS" --broadcast-rate "$BROADCAST_RATE" --out "$TSV" || echo "warning: load generator reported failures for $1" >&2
 }
 
-load_port_of() { case $1 in typedio) echo 3101;; node) echo 3102;; raw) echo 3103;; raw-inline) echo 3104;; esac; }
-idle_port_of() { case $1 in typedio) echo 3111;; node) echo 3112;; raw) echo 3113;; raw-inline) echo 3114;; esac; }
+load_port_of() { case $1 in typedio) echo 3101;; node) echo 3102;; raw) echo 3103;; raw-inline) echo 3104;; typedio-inline) echo 3105;; esac; }
+idle_port_of() { case $1 in typedio) echo 3111;; node) echo 3112;; raw) echo 3113;; raw-inline) echo 3114;; typedio-inline) echo 3115;; esac; }
 # The raw ceilings speak WebSocket only.
 scenarios_of() { if [[ $1 == raw* ]]; then echo "$2" | tr ',' '\n' | grep -v '^polling' | paste -sd, -; else echo "$2"; fi; }
 

@@ -14,6 +14,7 @@ using TypedIo.Benchmarks.LoadGenerator;
 //          [--broadcast-rate N]  (broadcast scenarios: N broadcasts per second offered instead of a closed loop)
 //   report results.tsv [--md table.md]
 //   curve  series.tsv     (the per-second series as a table: the cold-start curve)
+//   readytorun FILE.dll... (exit code 1 unless every file is a ReadyToRun image)
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: run --url URL --server-pid PID --server-name NAME --scenarios LIST ... | report FILE [--md OUT]");
@@ -26,6 +27,8 @@ if (args[0] == "curve")
     Console.WriteLine(Curve.Build(File.ReadAllLines(args[1]).Skip(1)));
     return 0;
 }
+if (args[0] == "readytorun")
+    return ReadyToRunCheck.Check(args.Skip(1), Console.Out) ? 0 : 1;
 if (args[0] == "report")
 {
     var markdown = Report.Build(File.ReadAllLines(args[1]).Skip(1).Where(l => l.Length > 0).Select(Result.Parse).ToList());
