@@ -199,7 +199,7 @@ public sealed class Socket
         // With recovery on, an emit to one socket is kept like a broadcast to its own room (as Node does), with an offset.
         if (Namespace.IsRecoveryEnabled)
             return Namespace.BroadcastEventAsync(eventName, args, BroadcastOptions.All with { Rooms = [Id] });
-        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: false);
+        Write(EncodeEvent(eventName, args, null, out var frame), frame, isVolatile: false);
         return ValueTask.CompletedTask;
     }
 
@@ -208,7 +208,7 @@ public sealed class Socket
     {
         ReservedEvents.ThrowIfReserved(eventName);
         _handlers.NotifyOutgoing(eventName, args);
-        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: true);
+        Write(EncodeEvent(eventName, args, null, out var frame), frame, isVolatile: true);
         return ValueTask.CompletedTask;
     }
 
@@ -227,7 +227,7 @@ public sealed class Socket
         var id = Namespace.NextAckId();
         var task = _acks.Register(id, eventName, timeout, Namespace.Server.TimeProvider, cancellationToken);
         _handlers.NotifyOutgoing(eventName, args);
-        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false);
+        Write(EncodeEvent(eventName, args, id, out var frame), frame, isVolatile: false);
         return task;
     }
 
@@ -235,19 +235,53 @@ public sealed class Socket
     {
         if (!Connected)
             return false;
-        EncodedPacket packet;
+        EncodedPacket? packet;
+        EngineFrame frame;
         try
         {
-            packet = Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args);
+            packet = EncodeAck(id, args, out frame);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A value the serializer cannot write (NaN, a cycle, a throwing getter): the client still gets an answer.
             SocketIoLog.AckEncodingFailed(Namespace.Server.Logger, Id, eventName, ex);
-            packet = Namespace.Server.Parser.EncodeAck(Namespace.Name, id, [ServerErrorRejection.ToJson()]);
+            packet = EncodeAck(id, [ServerErrorRejection.ToJson()], out frame);
         }
-        Write(packet, isVolatile: false);
+        Write(packet, frame, isVolatile: false);
         return true;
+    }
+
+    // For this socket alone, the JSON parser gives a packet without attachments as its one text frame (null packet):
+    // no frame list and no EncodedPacket per emit or ack. Another parser's packet is queued as it is.
+    private EncodedPacket? EncodeEvent(string eventName, object?[] args, long? ackId, out EngineFrame frame)
+    {
+        var parser = Namespace.Server.Parser;
+        if (parser is JsonPacketParser json)
+            return json.EncodeEventFrame(Namespace.Name, eventName, args, ackId, out frame);
+        frame = default;
+        return parser.EncodeEvent(Namespace.Name, eventName, args, ackId);
+    }
+
+    private EncodedPacket? EncodeAck(long id, object?[] args, out EngineFrame frame)
+    {
+        var parser = Namespace.Server.Parser;
+        if (parser is JsonPacketParser json)
+            return json.EncodeAckFrame(Namespace.Name, id, args, out frame);
+        frame = default;
+        return parser.EncodeAck(Namespace.Name, id, args);
+    }
+
+    /// <summary>Queues <paramref name="packet"/>, or <paramref name="frame"/> when there is no packet, and counts it as sent.</summary>
+    private void Write(EncodedPacket? packet, in EngineFrame frame, bool isVolatile)
+    {
+        if (packet is not null)
+        {
+            Write(packet, isVolatile);
+            return;
+        }
+        var session = _client.Session;
+        if (isVolatile ? session.IsWritable && session.Send(frame) : session.Send(frame))
+            Namespace.Server.Metrics.PacketsSent(Namespace.Name, 1);
     }
 
     /// <summary>What a client's ack gets when the server failed to produce its answer (no internals leaked).</summary>
