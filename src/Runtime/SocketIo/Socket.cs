@@ -440,8 +440,8 @@ public sealed class Socket
     private string ReadEventName(SocketPacket packet)
     {
         var last = _lastEventName;
-        if (packet.EventJson is { } json)
-            return _lastEventName = json.ReadName(last);
+        if (packet.EventArgs is { } args)
+            return _lastEventName = args.ReadEventName(last);
         if (last is not null && packet.Data is { ValueKind: JsonValueKind.Array } data && data.GetArrayLength() > 0
             && data[0] is { ValueKind: JsonValueKind.String } name && name.ValueEquals(last))
             return last;

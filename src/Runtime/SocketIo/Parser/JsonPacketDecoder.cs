@@ -12,6 +12,7 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
 {
     private readonly JsonDocumentOptions _documentOptions;
     private readonly int _maxAttachments;
+    private readonly JsonPacketParser _parser;
 
     private PacketHeader _pending;
     private JsonElement? _pendingData;
@@ -19,8 +20,9 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
     private int _received;
     private bool _failed;
 
-    public JsonPacketDecoder(JsonPacketParserOptions options)
+    public JsonPacketDecoder(JsonPacketParserOptions options, JsonPacketParser parser)
     {
+        _parser = parser;
         _documentOptions = new JsonDocumentOptions { MaxDepth = options.MaxDepth };
         _maxAttachments = options.MaxAttachments;
     }
@@ -68,7 +70,7 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
             error = EventPayload.TryScan(span[header.PayloadOffset..], _documentOptions.MaxDepth, out var payload);
             if (error is not null)
                 return PacketDecodeStatus.Error;
-            packet = new SocketPacket { Type = header.Type, Namespace = header.Namespace, Id = header.Id, EventJson = payload };
+            packet = new SocketPacket { Type = header.Type, Namespace = header.Namespace, Id = header.Id, EventArgs = new SocketArgs(payload, _parser) };
             return PacketDecodeStatus.Packet;
         }
 

@@ -83,7 +83,7 @@ public sealed class JsonPacketParser : IPacketParser
     public JsonSerializerOptions SerializerOptions { get; }
 
     /// <inheritdoc />
-    public IPacketDecoder CreateDecoder() => new JsonPacketDecoder(_limits);
+    public IPacketDecoder CreateDecoder() => new JsonPacketDecoder(_limits, this);
 
     /// <inheritdoc />
     public EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId = null) =>
