@@ -408,15 +408,7 @@ public sealed class Socket
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
                 var args = SocketArgs.OfEvent(packet, Namespace.Server.Parser as JsonPacketParser);
-                var socketEvent = new SocketEvent(this, ReadEventName(packet), args, packet.Id);
-                // The common case takes a slot without waiting; a client with too many events in flight is not read
-                // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
-                if (_eventSlots.Wait(0))
-                {
-                    _ = DispatchAsync(socketEvent);
-                    return ValueTask.CompletedTask;
-                }
-                return DispatchWhenSlotFreeAsync(socketEvent);
+                return Dispatch(new SocketEvent(this, ReadEventName(packet), args, packet.Id));
             case SocketPacketType.Ack:
             case SocketPacketType.BinaryAck:
                 // Node ignores these too ("bad ack"): a late answer after a timeout is normal, so the connection stays.
@@ -431,6 +423,29 @@ public sealed class Socket
                 break;
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A plain EVENT as the server's JSON decoder gives it: its arguments, which keep its payload, and its ack id
+    /// (no <see cref="SocketPacket"/> is made for it).
+    /// </summary>
+    internal ValueTask OnEventAsync(SocketArgs args, long? ackId)
+    {
+        if (!Connected)
+            return ValueTask.CompletedTask;
+        return Dispatch(new SocketEvent(this, _lastEventName = args.ReadEventName(_lastEventName), args, ackId));
+    }
+
+    private ValueTask Dispatch(SocketEvent socketEvent)
+    {
+        // The common case takes a slot without waiting; a client with too many events in flight is not read
+        // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
+        if (_eventSlots.Wait(0))
+        {
+            _ = DispatchAsync(socketEvent);
+            return ValueTask.CompletedTask;
+        }
+        return DispatchWhenSlotFreeAsync(socketEvent);
     }
 
     /// <summary>
