@@ -199,7 +199,7 @@ public sealed class Socket
         // With recovery on, an emit to one socket is kept like a broadcast to its own room (as Node does), with an offset.
         if (Namespace.IsRecoveryEnabled)
             return Namespace.BroadcastEventAsync(eventName, args, BroadcastOptions.All with { Rooms = [Id] });
-        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: false);
+        Write(EncodeEvent(eventName, args, null, out var frame), frame, isVolatile: false);
         return ValueTask.CompletedTask;
     }
 
@@ -208,7 +208,7 @@ public sealed class Socket
     {
         ReservedEvents.ThrowIfReserved(eventName);
         _handlers.NotifyOutgoing(eventName, args);
-        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile: true);
+        Write(EncodeEvent(eventName, args, null, out var frame), frame, isVolatile: true);
         return ValueTask.CompletedTask;
     }
 
@@ -227,7 +227,7 @@ public sealed class Socket
         var id = Namespace.NextAckId();
         var task = _acks.Register(id, eventName, timeout, Namespace.Server.TimeProvider, cancellationToken);
         _handlers.NotifyOutgoing(eventName, args);
-        Write(Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false);
+        Write(EncodeEvent(eventName, args, id, out var frame), frame, isVolatile: false);
         return task;
     }
 
@@ -235,19 +235,53 @@ public sealed class Socket
     {
         if (!Connected)
             return false;
-        EncodedPacket packet;
+        EncodedPacket? packet;
+        EngineFrame frame;
         try
         {
-            packet = Namespace.Server.Parser.EncodeAck(Namespace.Name, id, args);
+            packet = EncodeAck(id, args, out frame);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A value the serializer cannot write (NaN, a cycle, a throwing getter): the client still gets an answer.
             SocketIoLog.AckEncodingFailed(Namespace.Server.Logger, Id, eventName, ex);
-            packet = Namespace.Server.Parser.EncodeAck(Namespace.Name, id, [ServerErrorRejection.ToJson()]);
+            packet = EncodeAck(id, [ServerErrorRejection.ToJson()], out frame);
         }
-        Write(packet, isVolatile: false);
+        Write(packet, frame, isVolatile: false);
         return true;
+    }
+
+    // For this socket alone, the JSON parser gives a packet without attachments as its one text frame (null packet):
+    // no frame list and no EncodedPacket per emit or ack. Another parser's packet is queued as it is.
+    private EncodedPacket? EncodeEvent(string eventName, object?[] args, long? ackId, out EngineFrame frame)
+    {
+        var parser = Namespace.Server.Parser;
+        if (parser is JsonPacketParser json)
+            return json.EncodeEventFrame(Namespace.Name, eventName, args, ackId, out frame);
+        frame = default;
+        return parser.EncodeEvent(Namespace.Name, eventName, args, ackId);
+    }
+
+    private EncodedPacket? EncodeAck(long id, object?[] args, out EngineFrame frame)
+    {
+        var parser = Namespace.Server.Parser;
+        if (parser is JsonPacketParser json)
+            return json.EncodeAckFrame(Namespace.Name, id, args, out frame);
+        frame = default;
+        return parser.EncodeAck(Namespace.Name, id, args);
+    }
+
+    /// <summary>Queues <paramref name="packet"/>, or <paramref name="frame"/> when there is no packet, and counts it as sent.</summary>
+    private void Write(EncodedPacket? packet, in EngineFrame frame, bool isVolatile)
+    {
+        if (packet is not null)
+        {
+            Write(packet, isVolatile);
+            return;
+        }
+        var session = _client.Session;
+        if (isVolatile ? session.IsWritable && session.Send(frame) : session.Send(frame))
+            Namespace.Server.Metrics.PacketsSent(Namespace.Name, 1);
     }
 
     /// <summary>What a client's ack gets when the server failed to produce its answer (no internals leaked).</summary>
@@ -374,15 +408,7 @@ public sealed class Socket
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
                 var args = SocketArgs.OfEvent(packet, Namespace.Server.Parser as JsonPacketParser);
-                var socketEvent = new SocketEvent(this, ReadEventName(packet), args, packet.Id);
-                // The common case takes a slot without waiting; a client with too many events in flight is not read
-                // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
-                if (_eventSlots.Wait(0))
-                {
-                    _ = DispatchAsync(socketEvent);
-                    return ValueTask.CompletedTask;
-                }
-                return DispatchWhenSlotFreeAsync(socketEvent);
+                return Dispatch(new SocketEvent(this, ReadEventName(packet), args, packet.Id));
             case SocketPacketType.Ack:
             case SocketPacketType.BinaryAck:
                 // Node ignores these too ("bad ack"): a late answer after a timeout is normal, so the connection stays.
@@ -400,14 +426,37 @@ public sealed class Socket
     }
 
     /// <summary>
+    /// A plain EVENT as the server's JSON decoder gives it: its arguments, which keep its payload, and its ack id
+    /// (no <see cref="SocketPacket"/> is made for it).
+    /// </summary>
+    internal ValueTask OnEventAsync(SocketArgs args, long? ackId)
+    {
+        if (!Connected)
+            return ValueTask.CompletedTask;
+        return Dispatch(new SocketEvent(this, _lastEventName = args.ReadEventName(_lastEventName), args, ackId));
+    }
+
+    private ValueTask Dispatch(SocketEvent socketEvent)
+    {
+        // The common case takes a slot without waiting; a client with too many events in flight is not read
+        // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
+        if (_eventSlots.Wait(0))
+        {
+            _ = DispatchAsync(socketEvent);
+            return ValueTask.CompletedTask;
+        }
+        return DispatchWhenSlotFreeAsync(socketEvent);
+    }
+
+    /// <summary>
     /// The event name, as the same string instance while a client keeps sending the same event: a client mostly
     /// repeats a few names, and this saves a string per event.
     /// </summary>
     private string ReadEventName(SocketPacket packet)
     {
         var last = _lastEventName;
-        if (packet.EventJson is { } json)
-            return _lastEventName = json.ReadName(last);
+        if (packet.EventArgs is { } args)
+            return _lastEventName = args.ReadEventName(last);
         if (last is not null && packet.Data is { ValueKind: JsonValueKind.Array } data && data.GetArrayLength() > 0
             && data[0] is { ValueKind: JsonValueKind.String } name && name.ValueEquals(last))
             return last;

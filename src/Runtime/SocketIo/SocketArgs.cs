@@ -11,7 +11,7 @@ namespace TypedIo.SocketIo;
 public sealed class SocketArgs : IReadOnlyList<JsonElement>
 {
     private readonly JsonElement _array;
-    private readonly EventPayload? _payload;
+    private EventPayload _payload; // a received EVENT's bytes: filled in place, so never readonly and never copied
     private readonly int _offset;
     private readonly JsonPacketParser? _parser;
 
@@ -23,8 +23,9 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         _parser = parser;
     }
 
-    // A received EVENT's arguments, kept as bytes until something asks for JSON values.
-    private SocketArgs(EventPayload payload, JsonPacketParser? parser)
+    // A received EVENT's arguments, kept as bytes until something asks for JSON values. Made by the decoder, which
+    // hands the payload over: this is its only copy.
+    internal SocketArgs(in EventPayload payload, JsonPacketParser? parser)
     {
         _payload = payload;
         _offset = 1;
@@ -32,11 +33,20 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         _parser = parser;
     }
 
-    /// <summary>The arguments of a received EVENT or BINARY_EVENT (the array after the event name).</summary>
+    /// <summary>
+    /// The arguments of a received EVENT or BINARY_EVENT (the array after the event name): for a plain EVENT of the
+    /// JSON decoder, the ones it made (with another parser, the same bytes read with that one's options).
+    /// </summary>
     internal static SocketArgs OfEvent(SocketPacket packet, JsonPacketParser? parser) =>
-        packet.EventJson is { } payload
-            ? new SocketArgs(payload, parser)
+        packet.EventArgs is { } args
+            ? (ReferenceEquals(args._parser, parser) ? args : new SocketArgs(args._payload, parser))
             : new SocketArgs(packet.Data!.Value, 1, packet.Attachments, parser);
+
+    /// <summary>The whole received EVENT array (<c>["name", ...args]</c>) as a tree; only for arguments kept as bytes.</summary>
+    internal JsonElement EventElement => _payload.Element;
+
+    /// <summary>The event name of arguments kept as bytes, as <see cref="EventPayload.ReadName"/> gives it.</summary>
+    internal string ReadEventName(string? known) => _payload.ReadName(known);
 
     /// <summary>
     /// Arguments from a JSON array, whose binary values are placeholders (<c>{"_placeholder":true,"num":n}</c>) into
@@ -57,17 +67,17 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     public IReadOnlyList<byte[]> Attachments { get; }
 
     /// <summary>Number of arguments.</summary>
-    public int Count => _payload is { } payload ? payload.Count - _offset
+    public int Count => _payload.HasValue ? _payload.Count - _offset
         : _array.ValueKind == JsonValueKind.Array ? _array.GetArrayLength() - _offset : 0;
 
     /// <summary>The raw JSON of argument <paramref name="index"/> (a binary argument is a placeholder object).</summary>
     public JsonElement this[int index] => (uint)index < (uint)Count ? Array[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
 
-    private JsonElement Array => _payload is { } payload ? payload.Element : _array;
+    private JsonElement Array => _payload.HasValue ? _payload.Element : _array;
 
     /// <summary>The received JSON text of argument <paramref name="index"/>, when the arguments are kept as bytes.</summary>
     private ReadOnlySpan<byte> Utf8(int index) =>
-        (uint)index < (uint)Count ? _payload![index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
+        (uint)index < (uint)Count ? _payload[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>Argument <paramref name="index"/> as a node, with binary values as byte arrays.</summary>
     public JsonNode? GetNode(int index) => PacketData.ToNode(this[index], Attachments);
@@ -102,17 +112,17 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         }
         var parser = _parser ?? throw new NotSupportedException("Typed arguments need the server's JsonPacketParser.");
         // Straight from the received bytes when they are kept: no JSON tree.
-        return _payload is null
+        return !_payload.HasValue
             ? parser.Deserialize<T>(this[index], Attachments)
             : parser.DeserializeUtf8<T>(Utf8(index), Attachments);
     }
 
     /// <summary>Argument <paramref name="index"/> deserialized with <paramref name="typeInfo"/>.</summary>
     public T? GetValue<T>(int index, JsonTypeInfo<T> typeInfo) =>
-        _payload is null ? this[index].Deserialize(typeInfo) : JsonSerializer.Deserialize(Utf8(index), typeInfo);
+        !_payload.HasValue ? this[index].Deserialize(typeInfo) : JsonSerializer.Deserialize(Utf8(index), typeInfo);
 
     /// <summary>Whether the JSON tree of the arguments was built (false while typed parameters only read bytes).</summary>
-    internal bool IsParsed => _payload is null || _payload.IsParsed;
+    internal bool IsParsed => !_payload.HasValue || _payload.IsParsed;
 
     /// <inheritdoc />
     public IEnumerator<JsonElement> GetEnumerator()

@@ -15,6 +15,7 @@ internal sealed class SocketIoClient
 
     private readonly SocketIoServer _server;
     private readonly IPacketDecoder _decoder;
+    private readonly JsonPacketDecoder? _jsonDecoder; // the server's own JSON parser's: events come without a SocketPacket
     private NamespaceSockets _sockets;
     private HashSet<string>? _connecting; // namespaces whose CONNECT is being handled; null most of the time
     private readonly object _gate = new();
@@ -25,6 +26,8 @@ internal sealed class SocketIoClient
         _server = server;
         Session = session;
         _decoder = server.Parser.CreateDecoder();
+        if (_decoder is JsonPacketDecoder json && ReferenceEquals(json.Parser, server.Parser))
+            _jsonDecoder = json;
         _connectTimeout = server.TimeProvider.CreateTimer(static state => ((SocketIoClient)state!).OnConnectTimeout(), this, server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }
 
@@ -32,7 +35,14 @@ internal sealed class SocketIoClient
 
     public async ValueTask OnMessageAsync(EngineMessage message)
     {
-        switch (_decoder.Decode(message, out var packet, out var error))
+        SocketPacket? packet;
+        PacketHeader eventHeader = default;
+        SocketArgs? eventArgs = null;
+        string? error;
+        var status = _jsonDecoder is { } json
+            ? json.Decode(message, out packet, out eventHeader, out eventArgs, out error)
+            : _decoder.Decode(message, out packet, out error);
+        switch (status)
         {
             case PacketDecodeStatus.NeedMore:
                 return;
@@ -43,27 +53,34 @@ internal sealed class SocketIoClient
                 return;
         }
 
+        // A plain EVENT of the JSON decoder comes as its header and arguments; every other packet as a SocketPacket.
+        var nsp = eventArgs is null ? packet!.Namespace : eventHeader.Namespace;
+        var type = eventArgs is null ? packet!.Type : eventHeader.Type;
         Socket? socket;
         bool connecting;
         lock (_gate)
         {
-            _sockets.TryGetValue(packet!.Namespace, out socket);
-            connecting = _connecting?.Contains(packet.Namespace) == true;
+            _sockets.TryGetValue(nsp, out socket);
+            connecting = _connecting?.Contains(nsp) == true;
         }
         _server.Metrics.PacketReceived(socket?.Namespace.Name);
 
-        if (socket is null && !connecting && packet.Type == SocketPacketType.Connect)
+        if (socket is null && !connecting && type == SocketPacketType.Connect)
         {
-            await ConnectAsync(packet.Namespace, packet.Data ?? EmptyAuth).ConfigureAwait(false);
+            await ConnectAsync(nsp, packet!.Data ?? EmptyAuth).ConfigureAwait(false);
         }
-        else if (socket is not null && packet.Type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
+        else if (socket is not null && eventArgs is not null)
         {
-            await socket.OnPacketAsync(packet).ConfigureAwait(false);
+            await socket.OnEventAsync(eventArgs, eventHeader.Id).ConfigureAwait(false);
+        }
+        else if (socket is not null && type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
+        {
+            await socket.OnPacketAsync(packet!).ConfigureAwait(false);
         }
         else
         {
             // A packet for a namespace not joined, or a second CONNECT: Node closes the connection.
-            SocketIoLog.InvalidState(_server.Logger, Session.Id, packet.Type.ToString(), packet.Namespace);
+            SocketIoLog.InvalidState(_server.Logger, Session.Id, type.ToString(), nsp);
             _server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.InvalidState, socket?.Namespace.Name);
             Session.Close();
         }

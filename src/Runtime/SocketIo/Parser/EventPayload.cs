@@ -8,7 +8,12 @@ namespace TypedIo.SocketIo;
 /// <see cref="JsonElement"/> tree is built only when something asks for one (the untyped API: <c>socket.On</c>
 /// handlers, catch-all listeners, middleware reading the arguments), once per packet.
 /// </summary>
-internal sealed class EventPayload
+/// <remarks>
+/// A struct held in a field of the <see cref="SocketArgs"/> that carries it, so an event costs no object of its own:
+/// it must never be copied once made (its tree and element bounds are filled in place), so it is used only through
+/// that field, which is not readonly.
+/// </remarks>
+internal struct EventPayload
 {
     private readonly byte[] _json;
     private readonly int _count;
@@ -23,8 +28,11 @@ internal sealed class EventPayload
         _maxDepth = maxDepth;
     }
 
+    /// <summary>Whether this holds a payload (false for the default value).</summary>
+    public readonly bool HasValue => _json is not null;
+
     /// <summary>The number of elements of the array: the event name and the arguments.</summary>
-    public int Count => _count;
+    public readonly int Count => _count;
 
     /// <summary>The JSON text of element <paramref name="index"/> (0 is the event name), exactly as received.</summary>
     public ReadOnlySpan<byte> this[int index]
@@ -55,7 +63,7 @@ internal sealed class EventPayload
     }
 
     /// <summary>Whether the tree was built (for tests).</summary>
-    internal bool IsParsed => Volatile.Read(ref _document) is not null;
+    internal readonly bool IsParsed => Volatile.Read(in _document) is not null;
 
     // Found again on first use rather than kept from TryScan: a packet read only through the tree never needs them.
     private int[] Bounds
@@ -72,7 +80,7 @@ internal sealed class EventPayload
     }
 
     // Writes where each element of the array starts and how long it is.
-    private void Walk(int[] bounds)
+    private readonly void Walk(int[] bounds)
     {
         var reader = new Utf8JsonReader(_json, new JsonReaderOptions { MaxDepth = _maxDepth });
         var count = 0;
@@ -91,7 +99,7 @@ internal sealed class EventPayload
     /// The event name: <paramref name="known"/> itself when the name is the same text (a client mostly repeats a few
     /// names, so this saves a string per event), a new string otherwise.
     /// </summary>
-    public string ReadName(string? known)
+    public readonly string ReadName(string? known)
     {
         // The name is the array's first value: no need to find the other elements.
         var reader = new Utf8JsonReader(_json);
@@ -106,9 +114,9 @@ internal sealed class EventPayload
     /// non-empty array, a well-formed string first that is not a reserved name. Returns the reason when it does not fit;
     /// otherwise <paramref name="payload"/> holds a copy of the bytes.
     /// </summary>
-    public static string? TryScan(ReadOnlySpan<byte> json, int maxDepth, out EventPayload? payload)
+    public static string? TryScan(ReadOnlySpan<byte> json, int maxDepth, out EventPayload payload)
     {
-        payload = null;
+        payload = default;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
         string? rule = null;
         var count = 0;

@@ -12,6 +12,7 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
 {
     private readonly JsonDocumentOptions _documentOptions;
     private readonly int _maxAttachments;
+    private readonly JsonPacketParser _parser;
 
     private PacketHeader _pending;
     private JsonElement? _pendingData;
@@ -19,16 +20,35 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
     private int _received;
     private bool _failed;
 
-    public JsonPacketDecoder(JsonPacketParserOptions options)
+    public JsonPacketDecoder(JsonPacketParserOptions options, JsonPacketParser parser)
     {
+        _parser = parser;
         _documentOptions = new JsonDocumentOptions { MaxDepth = options.MaxDepth };
         _maxAttachments = options.MaxAttachments;
     }
 
+    /// <summary>The parser this decoder belongs to (its options read the arguments it decodes).</summary>
+    public JsonPacketParser Parser => _parser;
+
     /// <inheritdoc />
     public PacketDecodeStatus Decode(EngineMessage message, out SocketPacket? packet, out string? error)
     {
+        var status = Decode(message, out packet, out var eventHeader, out var eventArgs, out error);
+        if (eventArgs is not null)
+            packet = new SocketPacket { Type = eventHeader.Type, Namespace = eventHeader.Namespace, Id = eventHeader.Id, EventArgs = eventArgs };
+        return status;
+    }
+
+    /// <summary>
+    /// Like <see cref="Decode(EngineMessage, out SocketPacket?, out string?)"/>, but a plain EVENT (the common packet)
+    /// comes back as its header and its arguments, without a <see cref="SocketPacket"/>: then
+    /// <paramref name="eventArgs"/> is set and <paramref name="packet"/> is null.
+    /// </summary>
+    public PacketDecodeStatus Decode(EngineMessage message, out SocketPacket? packet, out PacketHeader eventHeader, out SocketArgs? eventArgs, out string? error)
+    {
         packet = null;
+        eventHeader = default;
+        eventArgs = null;
         if (_failed)
         {
             error = "decoder already failed";
@@ -37,14 +57,16 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
 
         var status = message.IsBinary
             ? DecodeAttachment(message.Data.Span, out packet, out error)
-            : DecodeText(message.Data, out packet, out error);
+            : DecodeText(message.Data, out packet, out eventHeader, out eventArgs, out error);
         _failed = status == PacketDecodeStatus.Error;
         return status;
     }
 
-    private PacketDecodeStatus DecodeText(ReadOnlyMemory<byte> text, out SocketPacket? packet, out string? error)
+    private PacketDecodeStatus DecodeText(ReadOnlyMemory<byte> text, out SocketPacket? packet, out PacketHeader eventHeader, out SocketArgs? eventArgs, out string? error)
     {
         packet = null;
+        eventHeader = default;
+        eventArgs = null;
         if (_attachments is not null)
         {
             error = "text packet while binary attachments were expected";
@@ -68,7 +90,8 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
             error = EventPayload.TryScan(span[header.PayloadOffset..], _documentOptions.MaxDepth, out var payload);
             if (error is not null)
                 return PacketDecodeStatus.Error;
-            packet = new SocketPacket { Type = header.Type, Namespace = header.Namespace, Id = header.Id, EventJson = payload };
+            eventHeader = header;
+            eventArgs = new SocketArgs(payload, _parser);
             return PacketDecodeStatus.Packet;
         }
 

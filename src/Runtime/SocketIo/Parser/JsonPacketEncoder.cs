@@ -21,8 +21,28 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
     public EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args) =>
         EncodeArray(nsp, ackId, eventName: null, args, SocketPacketType.Ack, SocketPacketType.BinaryAck);
 
-    /// <summary>An event (<c>[name, ...args]</c>) or an ack (<c>[...args]</c>); binary when any argument holds bytes.</summary>
-    private EncodedPacket EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketPacketType plain, SocketPacketType binary)
+    /// <summary>
+    /// Like <see cref="EncodeEvent"/> for one socket's queue: a packet without attachments comes back as its one text
+    /// frame in <paramref name="frame"/> and the result is null (no frame list and no <see cref="EncodedPacket"/>).
+    /// </summary>
+    public EncodedPacket? EncodeEventFrame(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId, out EngineFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        return EncodeArray(nsp, ackId, eventName, args, SocketPacketType.Event, SocketPacketType.BinaryEvent, singleFrame: true, out frame);
+    }
+
+    /// <summary>Like <see cref="EncodeAck"/>, with <see cref="EncodeEventFrame"/>'s single frame.</summary>
+    public EncodedPacket? EncodeAckFrame(string nsp, long ackId, ReadOnlySpan<object?> args, out EngineFrame frame) =>
+        EncodeArray(nsp, ackId, eventName: null, args, SocketPacketType.Ack, SocketPacketType.BinaryAck, singleFrame: true, out frame);
+
+    private EncodedPacket EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketPacketType plain, SocketPacketType binary) =>
+        EncodeArray(nsp, ackId, eventName, args, plain, binary, singleFrame: false, out _)!;
+
+    /// <summary>
+    /// An event (<c>[name, ...args]</c>) or an ack (<c>[...args]</c>); binary when any argument holds bytes. With
+    /// <paramref name="singleFrame"/>, a packet without attachments is returned as its frame alone (the result is null).
+    /// </summary>
+    private EncodedPacket? EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketPacketType plain, SocketPacketType binary, bool singleFrame, out EngineFrame frame)
     {
         CheckNamespace(nsp);
         if (ackId is { } id)
@@ -41,6 +61,12 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
                 writer.WriteEndArray();
                 writer.Flush();
             }
+            if (singleFrame && buffer.Attachments.Count == 0)
+            {
+                frame = BuildText(plain, 0, nsp, ackId, buffer.WrittenJson, out _);
+                return null;
+            }
+            frame = default;
             return Build(buffer.Attachments.Count == 0 ? plain : binary, nsp, ackId, buffer);
         }
         finally

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using TypedIo.EngineIo;
 
 namespace TypedIo.SocketIo;
 
@@ -82,7 +83,7 @@ public sealed class JsonPacketParser : IPacketParser
     public JsonSerializerOptions SerializerOptions { get; }
 
     /// <inheritdoc />
-    public IPacketDecoder CreateDecoder() => new JsonPacketDecoder(_limits);
+    public IPacketDecoder CreateDecoder() => new JsonPacketDecoder(_limits, this);
 
     /// <inheritdoc />
     public EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId = null) =>
@@ -91,6 +92,17 @@ public sealed class JsonPacketParser : IPacketParser
     /// <inheritdoc />
     public EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args) =>
         _encoder.EncodeAck(nsp, ackId, args);
+
+    /// <summary>
+    /// An event for one socket's queue: null with the text frame in <paramref name="frame"/> when the packet has no
+    /// attachments (no frame list, no <see cref="EncodedPacket"/>), the packet otherwise.
+    /// </summary>
+    internal EncodedPacket? EncodeEventFrame(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId, out EngineFrame frame) =>
+        _encoder.EncodeEventFrame(nsp, eventName, args, ackId, out frame);
+
+    /// <summary>An ack for one socket's queue, as <see cref="EncodeEventFrame"/>.</summary>
+    internal EncodedPacket? EncodeAckFrame(string nsp, long ackId, ReadOnlySpan<object?> args, out EngineFrame frame) =>
+        _encoder.EncodeAckFrame(nsp, ackId, args, out frame);
 
     /// <inheritdoc />
     public EncodedPacket EncodeConnect(string nsp, object? data) => _encoder.EncodeConnect(nsp, data);

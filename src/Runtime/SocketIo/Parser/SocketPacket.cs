@@ -24,12 +24,12 @@ public sealed class SocketPacket
     /// <remarks>A received EVENT keeps its payload as bytes; the tree is built the first time this is read.</remarks>
     public JsonElement? Data
     {
-        get => EventJson is { } json ? json.Element : _data;
+        get => EventArgs is { } args ? args.EventElement : _data;
         init => _data = value;
     }
 
-    /// <summary>A received plain EVENT's payload as its bytes (null for other packets).</summary>
-    internal EventPayload? EventJson { get; init; }
+    /// <summary>A received plain EVENT's arguments, which keep its payload as bytes (null for other packets).</summary>
+    internal SocketArgs? EventArgs { get; init; }
 
     /// <summary>Binary attachments of a binary packet, in placeholder order; empty otherwise.</summary>
     public IReadOnlyList<byte[]> Attachments { get; init; } = [];
@@ -39,7 +39,7 @@ public sealed class SocketPacket
 
     /// <summary>For an event: the event name (the first element of the data array).</summary>
     public string? EventName =>
-        EventJson is { } json ? json.ReadName(null)
+        EventArgs is { } args ? args.ReadEventName(null)
         : Type is SocketPacketType.Event or SocketPacketType.BinaryEvent && Data is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0
             ? array[0].GetString()
             : null;

@@ -37,8 +37,9 @@ public class PacketAllocationTests
         var decoder = _parser.CreateDecoder();
         var message = new EngineMessage(Encoding.UTF8.GetBytes($"2[\"echo\",\"{Payload}\"]"), isBinary: false);
         var bytes = AllocatedPerCall(() => decoder.Decode(message, out _, out _));
-        // 240 B: the packet and a copy of its JSON bytes (no document: it is built when the untyped API asks for it).
-        Assert.True(bytes <= 260, $"{bytes} B per decode");
+        // 280 B: the packet, and its arguments with a copy of the JSON bytes (no document: it is built when the untyped
+        // API asks for it; the arguments are the ones the socket's handlers get, so nothing is made again to dispatch).
+        Assert.True(bytes <= 300, $"{bytes} B per decode");
     }
 
     private static double AllocatedPerCall(Action call, int calls = 200)
