@@ -27,14 +27,24 @@ internal static class Report
 
     public static string Build(List<Result> results)
     {
+        var failed = new List<Result>();
         var rows = results
             .GroupBy(r => (r.Server, r.Scenario, r.Clients))
-            .Select(g => new Row(g.Key.Server, g.Key.Scenario, g.Key.Clients, g.Count(),
-                Median(g.Select(r => r.MessagesPerSecond)), Median(g.Select(r => r.MessagesPerCpuSecond)),
-                Median(g.Select(r => r.P50Us)), Median(g.Select(r => r.P99Us)), Median(g.Select(r => r.P999Us)),
-                Median(g.Select(r => r.Seconds > 0 ? r.ServerCpuSeconds / r.Seconds : 0)),
-                Median(g.Select(r => r.Seconds > 0 ? r.ClientCpuSeconds / r.Seconds : 0)),
-                Median(g.Select(r => r.RssKbPerConnection)), g.Sum(r => r.Errors)))
+            .Select(all =>
+            {
+                // A run that measured nothing failed (its errors say why): it would drag a median to zero, so the
+                // medians are of the runs that measured something, and the failed ones are named under the table.
+                var g = all.Where(r => r.Messages > 0 || r.Scenario == "idle").ToList();
+                if (g.Count == 0)
+                    g = [.. all];
+                failed.AddRange(all.Except(g));
+                return new Row(all.Key.Server, all.Key.Scenario, all.Key.Clients, g.Count,
+                    Median(g.Select(r => r.MessagesPerSecond)), Median(g.Select(r => r.MessagesPerCpuSecond)),
+                    Median(g.Select(r => r.P50Us)), Median(g.Select(r => r.P99Us)), Median(g.Select(r => r.P999Us)),
+                    Median(g.Select(r => r.Seconds > 0 ? r.ServerCpuSeconds / r.Seconds : 0)),
+                    Median(g.Select(r => r.Seconds > 0 ? r.ClientCpuSeconds / r.Seconds : 0)),
+                    Median(g.Select(r => r.RssKbPerConnection)), all.Sum(r => r.Errors));
+            })
             .OrderBy(r => Order(ScenarioOrder, r.Scenario)).ThenBy(r => r.Clients).ThenBy(r => Order(ServerOrder, r.Server))
             .ToList();
 
@@ -53,6 +63,9 @@ internal static class Report
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {row.Scenario} | {row.Clients:N0} | {row.Server} | {row.Rate:N0} | {row.Efficiency:N0} | {Ratio(row.Efficiency, node?.Efficiency)} | {Ms(row.P50)} | {Ms(row.P99)} | {Ms(row.P999)} | {Ratio(row.P99, node?.P99)} | {row.ServerCpu:P0} | {row.ClientCpu:P0} | {row.Errors} |");
         }
+
+        foreach (var run in failed)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"\nFailed run, left out of the medians: {run.Server} {run.Scenario}/{run.Clients} round {run.Round} ({run.Errors} error(s), nothing measured).");
 
         var idle = rows.Where(r => r.Scenario == "idle").ToList();
         if (idle.Count > 0)
