@@ -160,6 +160,9 @@ public sealed class EngineIoSession
     /// </summary>
     public bool SendVolatile(IReadOnlyList<EngineFrame> frames) => IsWritable && Send(frames);
 
+    /// <summary>As <see cref="SendVolatile(IReadOnlyList{EngineFrame})"/>, for one frame.</summary>
+    public bool SendVolatile(EngineFrame frame) => IsWritable && Send(frame);
+
     /// <summary>Whether the transport can write right away: nothing queued, and for long-polling a request waiting.</summary>
     public bool IsWritable => _outbound.Count == 0 && (_isWebSocket || Volatile.Read(ref _pollActive) == 1);
 

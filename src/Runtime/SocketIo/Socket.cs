@@ -279,8 +279,7 @@ public sealed class Socket
             Write(packet, isVolatile);
             return;
         }
-        var session = _client.Session;
-        if (isVolatile ? session.IsWritable && session.Send(frame) : session.Send(frame))
+        if (isVolatile ? _client.Session.SendVolatile(frame) : _client.Session.Send(frame))
             Namespace.Server.Metrics.PacketsSent(Namespace.Name, 1);
     }
 

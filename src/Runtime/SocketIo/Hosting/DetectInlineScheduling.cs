@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TypedIo.EngineIo;
 
@@ -14,7 +15,7 @@ internal sealed class DetectInlineScheduling(IOptions<SocketTransportOptions> ke
     public void PostConfigure(string? name, SocketIoOptions options)
     {
         if (kestrel.Value.UnsafePreferInlineScheduling
-            || Environment.GetEnvironmentVariable(Microsoft.Extensions.DependencyInjection.TypedIoInlineSchedulingExtensions.InlineCompletionsVariable) == "1")
+            || Environment.GetEnvironmentVariable(TypedIoInlineSchedulingExtensions.InlineCompletionsVariable) == "1")
             options.EngineIo.InlineScheduling = true;
     }
 }
