@@ -10,6 +10,13 @@ namespace TypedIo.EngineIo;
 /// <c>ws</c> does, instead of waiting for the rest of the header; bytes read before that byte still reach the
 /// WebSocket, the next read fails and the connection ends. Writes go through one at a time, so the close frame never
 /// lands inside a frame the WebSocket is writing; whatever the WebSocket writes after it is dropped (RFC 6455 5.5.1).
+/// <para>
+/// The transport writes its data frames here directly too (<see cref="WriteFramesAsync"/>, framed by
+/// <see cref="WebSocketFrameWriter"/>), through the same gate: the WebSocket writes each of its frames (its close frame,
+/// a pong) with one write, so frames from either side never interleave. Once any close frame has gone out, the
+/// WebSocket's own (seen from the first byte of its write) or the one for a refused frame, direct writes are dropped,
+/// as the WebSocket refuses to send after its close.
+/// </para>
 /// </summary>
 internal sealed class FrameCheckingStream : AsyncOnlyStream
 {
@@ -20,6 +27,8 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     private ClientFrameChecker _checker;
     private volatile FrameViolation? _violation;
     private bool _closeSent;
+    // Any close frame written or being written (under the gate): direct data writes stop.
+    private bool _closeFrameOut;
     private volatile bool _closeWritten;
 
     public FrameCheckingStream(Stream inner, long maxPayload)
@@ -88,6 +97,7 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
             if (_closeSent)
                 return;
             _closeSent = true;
+            _closeFrameOut = true;
             var code = (int)status;
             // FIN + close, unmasked (server to client), a two-byte body with the code and no reason, as ws sends it.
             var frame = new byte[] { 0x88, 0x02, (byte)(code >> 8), (byte)code };
@@ -121,6 +131,9 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
         ValueTask write;
         try
         {
+            // The WebSocket writes a whole frame per write: the first byte holds the opcode (8: close).
+            if (!buffer.IsEmpty && (buffer.Span[0] & 0x0F) == 0x8)
+                _closeFrameOut = true;
             write = _closeSent ? default : _inner.WriteAsync(buffer, cancellationToken);
         }
         catch
@@ -153,6 +166,68 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         await WriteHoldingGate(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes whole data frames the transport framed itself, in one write and a flush, in turn with the WebSocket's own
+    /// writes; nothing once a close frame has gone out.
+    /// </summary>
+    public ValueTask WriteFramesAsync(ReadOnlyMemory<byte> frames)
+    {
+        if (!_writeGate.Wait(0))
+            return WaitAndWriteFramesAsync(frames);
+        return WriteFramesHoldingGate(frames);
+    }
+
+    private ValueTask WriteFramesHoldingGate(ReadOnlyMemory<byte> frames)
+    {
+        ValueTask flush;
+        try
+        {
+            if (_closeFrameOut)
+            {
+                flush = default;
+            }
+            else
+            {
+                var write = _inner.WriteAsync(frames);
+                if (!write.IsCompletedSuccessfully)
+                    return FlushAndReleaseAfterAsync(write);
+                write.GetAwaiter().GetResult();
+                flush = new ValueTask(_inner.FlushAsync());
+            }
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+        if (flush.IsCompleted)
+        {
+            _writeGate.Release();
+            return flush;
+        }
+        return ReleaseAfterAsync(flush);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FlushAndReleaseAfterAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            await _inner.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async ValueTask WaitAndWriteFramesAsync(ReadOnlyMemory<byte> frames)
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await WriteFramesHoldingGate(frames).ConfigureAwait(false);
     }
 
     protected override void Dispose(bool disposing)

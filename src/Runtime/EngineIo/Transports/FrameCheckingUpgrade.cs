@@ -88,4 +88,7 @@ internal interface IFrameCheckFeature
 {
     /// <summary>Why the client's frames were refused (the close frame is already sent), or null.</summary>
     FrameViolation? Violation { get; }
+
+    /// <summary>The checked connection the WebSocket was made over (the transport writes its data frames to it), or null.</summary>
+    FrameCheckingStream? Stream { get; }
 }

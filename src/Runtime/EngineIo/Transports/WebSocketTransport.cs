@@ -26,6 +26,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     private TaskCompletionSource? _written;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
+    // Writes the data frames straight to the checked connection; without one (CanWrite false) the WebSocket sends them.
+    private WebSocketFrameWriter _writer;
 
     private WebSocketTransport(EngineIoSession session, WebSocket socket, HttpContext context)
     {
@@ -33,6 +35,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         _socket = socket;
         _context = context;
         _frames = context.Features.Get<IFrameCheckFeature>();
+        if (_frames?.Stream is { } stream)
+            _writer = new WebSocketFrameWriter(stream);
     }
 
     /// <summary>Accepts a WebSocket that has no session to join and closes it at once.</summary>
@@ -266,7 +270,9 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
     /// <summary>
     /// Writes queued frames until the queue is empty, then lets the next send start a drain again. When the queue has
-    /// completed (a graceful close, all written) or the session closed, it ends the session and the WebSocket.
+    /// completed (a graceful close, all written) or the session closed, it ends the session and the WebSocket. The
+    /// frames queued at once go out in one write (<see cref="WebSocketFrameWriter"/>); the WebSocket itself still
+    /// reads, answers pings and closes.
     /// </summary>
     private async Task DrainAsync()
     {
@@ -275,12 +281,24 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         {
             while (true)
             {
-                while (_session.State != EngineIoSession.SessionState.Closed && outbound.TryRead(out var frame))
+                while (_session.State != EngineIoSession.SessionState.Closed && _writer.TryRead(outbound, out var frame))
                 {
-                    var send = _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
-                    if (!send.IsCompletedSuccessfully)
+                    long bytes;
+                    ValueTask send;
+                    if (_writer.CanWrite)
+                    {
+                        send = _writer.WriteAsync(frame, outbound, out bytes);
+                    }
+                    else
+                    {
+                        send = _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
+                        bytes = frame.Bytes.Length;
+                    }
+                    if (send.IsCompletedSuccessfully)
+                        send.GetAwaiter().GetResult(); // a pooled source goes back to its pool
+                    else
                         await AwaitSendAsync(send).ConfigureAwait(false);
-                    _session.Server.Metrics.BytesSent(EngineIoTransports.WebSocket, frame.Bytes.Length);
+                    _session.Server.Metrics.BytesSent(EngineIoTransports.WebSocket, bytes);
                 }
 
                 if (_session.State == EngineIoSession.SessionState.Closed || outbound.IsCompleted)

@@ -127,18 +127,18 @@ public sealed class EncodedPacket
         var text = Frames[0].Bytes.Span;
         var value = System.Text.Json.JsonEncodedText.Encode(argument, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
         var comma = Data.Length > 2 ? 1 : 0; // "[]" takes no comma
-        var bytes = new byte[text.Length + comma + value.Length + 2];
+        var frame = EngineFrame.NewText(text.Length + comma + value.Length + 2, out var bytes);
         text[..^1].CopyTo(bytes);
         var at = text.Length - 1;
         if (comma == 1)
             bytes[at++] = (byte)',';
         bytes[at++] = (byte)'"';
-        value.CopyTo(bytes.AsSpan(at));
+        value.CopyTo(bytes[at..]);
         at += value.Length;
         bytes[at++] = (byte)'"';
         bytes[at] = (byte)']';
         var frames = new EngineFrame[Frames.Count];
-        frames[0] = EngineFrame.Text(bytes).WithCompress(Frames[0].Compress);
+        frames[0] = frame.WithCompress(Frames[0].Compress);
         for (var i = 1; i < frames.Length; i++)
             frames[i] = Frames[i];
         return new EncodedPacket(frames, Type.Value, Namespace!, AckId, _dataOffset);

@@ -249,29 +249,30 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
             + (ackId is { } id ? CountDigits(id) : 0)
             + json.Length;
 
-        var bytes = new byte[length];
+        // The WebSocket frame header goes in front, in the same array: a broadcast is framed once for all recipients.
+        var frame = EngineFrame.NewText(length, out var bytes);
         bytes[0] = (byte)'4'; // Engine.IO message
         bytes[1] = (byte)('0' + (int)type);
         var position = 2;
         if (isBinary)
         {
-            attachmentCount.TryFormat(bytes.AsSpan(position), out var written, default, CultureInfo.InvariantCulture);
+            attachmentCount.TryFormat(bytes[position..], out var written, default, CultureInfo.InvariantCulture);
             position += written;
             bytes[position++] = (byte)'-';
         }
         if (hasNamespace)
         {
-            position += Encoding.UTF8.GetBytes(nsp, bytes.AsSpan(position));
+            position += Encoding.UTF8.GetBytes(nsp, bytes[position..]);
             bytes[position++] = (byte)',';
         }
         if (ackId is { } ack)
         {
-            ack.TryFormat(bytes.AsSpan(position), out var written, default, CultureInfo.InvariantCulture);
+            ack.TryFormat(bytes[position..], out var written, default, CultureInfo.InvariantCulture);
             position += written;
         }
-        json.CopyTo(bytes.AsSpan(position));
+        json.CopyTo(bytes[position..]);
         dataOffset = position;
-        return EngineFrame.FromEncodedText(bytes);
+        return frame;
     }
 
     private static int CountDigits(long value)

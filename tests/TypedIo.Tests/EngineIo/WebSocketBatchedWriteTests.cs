@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using TypedIo.EngineIo;
+using TypedIo.SocketIo;
+using TypedIo.Tests.Infrastructure;
+using TypedIo.Tests.SocketIo;
+
+namespace TypedIo.Tests.EngineIo;
+
+/// <summary>
+/// The WebSocket send path on a real Kestrel server, seen from under the server: a middleware in front records what is
+/// written to each upgraded connection (Kestrel's own stream, below the frame checks). Frames queued at once go out in
+/// one write, in order; a broadcast hands every connection the same array, the one it was encoded into.
+/// </summary>
+public sealed class WebSocketBatchedWriteTests
+{
+    [Fact]
+    public async Task Frames_queued_at_once_reach_the_client_in_order_from_one_write()
+    {
+        var handler = new RecordingHandler(echo: false);
+        var connections = new ConcurrentQueue<RecordingStream>();
+        await using var host = await TestHost.StartAsync(
+            app => app.MapEngineIo(EioTestUtil.Path, handler),
+            middleware: app => RecordUpgradedConnections(app, connections));
+        var (client, sid) = await RawFrameConnection.HandshakeAsync(host.BaseAddress);
+        await using var _ = client;
+        var session = await handler.WaitConnectedAsync();
+        Assert.Equal(sid, session.Id);
+        var connection = Assert.Single(connections);
+        Assert.Single(connection.Writes); // the open packet
+
+        var attachment = Enumerable.Range(0, 2000).Select(i => (byte)i).ToArray();
+        Assert.True(session.Send([
+            EngineFrame.Message("one"),
+            EngineFrame.Binary(new byte[] { 1, 2, 3 }),
+            EngineFrame.Message(new string('x', 300)),
+            EngineFrame.Binary(attachment),
+            EngineFrame.Message("last"),
+        ]));
+
+        Assert.Equal((0x1, "4one"), Read(await client.ReadFrameAsync()));
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await client.ReadFrameAsync()).Payload);
+        Assert.Equal((0x1, "4" + new string('x', 300)), Read(await client.ReadFrameAsync()));
+        Assert.Equal(attachment, (await client.ReadFrameAsync()).Payload);
+        Assert.Equal((0x1, "4last"), Read(await client.ReadFrameAsync()));
+
+        Assert.Equal(2, connection.Writes.Count);
+        var frames = WebSocketFrameWriterTests.ServerFrames(connection.Writes[1].Bytes);
+        Assert.Equal(["4one", "<3>", "4" + new string('x', 300), "<2000>", "4last"],
+            frames.Select(frame => frame.Opcode == 0x2 ? $"<{frame.Payload.Length}>" : frame.Text));
+
+        // The connection goes on as before: a message through the WebSocket's reads, then the close handshake.
+        await client.SendAsync(RawFrameConnection.TextFrame("4ping"));
+        Assert.Equal("ping"u8.ToArray(), (await handler.WaitMessageAsync()).Data);
+        session.Close();
+        Assert.Equal(1000, await client.ReadCloseCodeAsync());
+    }
+
+    [Fact]
+    public async Task A_broadcast_hands_every_connection_the_array_it_was_encoded_into()
+    {
+        var connections = new ConcurrentQueue<RecordingStream>();
+        var connected = new Recorder<Socket>();
+        await using var host = await TestHost.StartAsync(
+            app => app.MapTypedIo(io => io.Of("/").OnConnection(connected.Add)),
+            services => services.AddTypedIo(),
+            middleware: app => RecordUpgradedConnections(app, connections));
+        var clients = new List<RawFrameConnection>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var client = await RawFrameConnection.OpenAsync(host.BaseAddress, "/socket.io/?EIO=4&transport=websocket");
+                clients.Add(client);
+                Assert.StartsWith("0{", (await client.ReadFrameAsync()).Text);
+                await client.SendAsync(RawFrameConnection.TextFrame("40"));
+                Assert.StartsWith("40{\"sid\":", (await client.ReadFrameAsync()).Text);
+                await connected.NextAsync();
+            }
+
+            await host.Services.GetRequiredSocketIo().EmitAsync("news", "hello");
+
+            foreach (var client in clients)
+                Assert.Equal((0x1, "42[\"news\",\"hello\"]"), Read(await client.ReadFrameAsync()));
+            var written = connections.Select(connection =>
+            {
+                Assert.True(MemoryMarshal.TryGetArray(connection.Writes[^1].Memory, out var segment));
+                return segment;
+            }).ToList();
+            Assert.Equal(3, written.Count);
+            // The encoded frame's own array, exactly as long as header and packet (not a pooled send buffer), for all.
+            Assert.All(written, segment => Assert.Same(written[0].Array, segment.Array));
+            var framed = 2 + "42[\"news\",\"hello\"]".Length;
+            Assert.Equal((0, framed, framed), (written[0].Offset, written[0].Count, written[0].Array!.Length));
+        }
+        finally
+        {
+            foreach (var client in clients)
+                await client.DisposeAsync();
+        }
+    }
+
+    private static (int Opcode, string Text) Read(ServerFrame frame) => (frame.Opcode, frame.Text);
+
+    /// <summary>Records every write to each upgraded connection, below everything the server puts over it.</summary>
+    private static void RecordUpgradedConnections(IApplicationBuilder app, ConcurrentQueue<RecordingStream> connections) =>
+        app.Use(next => context =>
+        {
+            if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+                context.Features.Set<IHttpUpgradeFeature>(new RecordingUpgrade(upgrade, connections));
+            return next(context);
+        });
+
+    private sealed class RecordingUpgrade(IHttpUpgradeFeature inner, ConcurrentQueue<RecordingStream> connections) : IHttpUpgradeFeature
+    {
+        public bool IsUpgradableRequest => inner.IsUpgradableRequest;
+
+        public async Task<Stream> UpgradeAsync()
+        {
+            var stream = new RecordingStream(inner: await inner.UpgradeAsync());
+            connections.Enqueue(stream);
+            return stream;
+        }
+    }
+}
