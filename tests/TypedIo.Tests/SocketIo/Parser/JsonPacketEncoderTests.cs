@@ -163,10 +163,12 @@ public class JsonPacketEncoderTests
     [Fact]
     public void Text_frame_is_one_exact_array()
     {
+        // The array holds the WebSocket frame header (2 bytes here) and the packet, nothing more.
         var frame = _parser.EncodeEvent("/admin", "x", [1], 5).Frames[0];
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frame.Bytes, out var segment));
-        Assert.Equal(0, segment.Offset);
-        Assert.Equal(segment.Array!.Length, segment.Count);
+        Assert.Equal(2, segment.Offset);
+        Assert.Equal(segment.Array!.Length, segment.Offset + segment.Count);
+        Assert.Equal(new byte[] { 0x81, (byte)segment.Count }, segment.Array[..2]);
     }
 
     [Theory]
