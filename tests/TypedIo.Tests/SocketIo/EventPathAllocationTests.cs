@@ -57,9 +57,10 @@ public sealed class EventPathAllocationTests : IDisposable
         var message = Text($"21[\"ack\",\"{Payload}\"]");
         Assert.Equal([$"431[\"{Payload}\"]"], Handle(message));
 
-        // 568 B (784 B before the cuts of 2026-12-05): the arguments with a copy of the payload's bytes (88 + 104 B),
+        // 576 B (784 B before the cuts of 2026-12-05): the arguments with a copy of the payload's bytes (88 + 104 B),
         // the event (56 B), the tree ToEmitArgs asks for (JsonDocument and its metadata, 160 B), the argument array and
-        // the boxed JsonElement (32 + 32 B), the reply frame's bytes (96 B). No packet object, no frame list.
+        // the boxed JsonElement (32 + 32 B), the reply frame's bytes with their WebSocket header (104 B; 96 B without
+        // it). No packet object, no frame list.
         var bytes = AllocatedPerEvent(message);
         Assert.True(bytes <= 590, $"{bytes} B per event with ack");
     }
