@@ -82,6 +82,26 @@ internal sealed class OutboundQueue(int capacity)
         return false;
     }
 
+    /// <summary>The next frame, left in the queue (its one reader decides whether to take it next).</summary>
+    public bool TryPeek(out EngineFrame frame)
+    {
+        lock (this)
+        {
+            if (_hasHead)
+            {
+                frame = _head;
+                return true;
+            }
+            if (_backlog is { Count: > 0 } backlog)
+            {
+                frame = backlog.Peek();
+                return true;
+            }
+        }
+        frame = default;
+        return false;
+    }
+
     /// <summary>No more frames will be queued; the ones already queued can still be read.</summary>
     public void Complete()
     {

@@ -35,6 +35,24 @@ public sealed class OutboundQueueTests
     }
 
     [Fact]
+    public void Peeking_leaves_the_next_frame_in_place()
+    {
+        var queue = new OutboundQueue(capacity: 8);
+        Assert.False(queue.TryPeek(out _));
+        queue.TryWrite(EngineFrame.Message("a"));
+        queue.TryWrite(EngineFrame.Message("b"));
+
+        Assert.True(queue.TryPeek(out var peeked));
+        Assert.Equal("4a", Text(peeked));
+        Assert.Equal(2, queue.Count);
+        Assert.True(queue.TryRead(out var first));
+        Assert.True(queue.TryPeek(out peeked));
+        Assert.Equal(["4a", "4b"], [Text(first), Text(peeked)]);
+        Assert.True(queue.TryRead(out _));
+        Assert.False(queue.TryPeek(out _));
+    }
+
+    [Fact]
     public void A_full_queue_refuses_frames()
     {
         var queue = new OutboundQueue(capacity: 2);

@@ -28,9 +28,9 @@ public sealed class WebSocketFrameWriterTests
             EngineFrame.Binary(new byte[125]),
             EngineFrame.Binary(new byte[126]));
         var recorder = new RecordingStream();
-        var writer = new WebSocketFrameWriter(new FrameCheckingStream(recorder, maxPayload: 1000));
+        var stream = new FrameCheckingStream(recorder, maxPayload: 1000);
 
-        var bytes = WriteAll(ref writer, queue);
+        var bytes = WriteAll(stream, queue);
 
         var write = Assert.Single(recorder.Writes);
         var frames = ServerFrames(write.Bytes);
@@ -58,9 +58,9 @@ public sealed class WebSocketFrameWriterTests
         var largeText = EngineFrame.Message(new string('z', 69_999));
         var queue = Queue(EngineFrame.Message("first"), EngineFrame.Binary(large), largeText, EngineFrame.Message("last"), EngineFrame.Message("after"));
         var recorder = new RecordingStream();
-        var writer = new WebSocketFrameWriter(new FrameCheckingStream(recorder, maxPayload: 1000));
+        var stream = new FrameCheckingStream(recorder, maxPayload: 1000);
 
-        WriteAll(ref writer, queue);
+        WriteAll(stream, queue);
 
         // The batch that met the large frame ends before it; each large frame goes alone; the rest batch again.
         Assert.Equal([["4first"], ["<70000>"], ["<70000>"], ["4last", "4after"]], recorder.Writes.Select(write =>
@@ -83,8 +83,8 @@ public sealed class WebSocketFrameWriterTests
         for (var i = 0; i < 3; i++)
         {
             var recorder = new RecordingStream();
-            var writer = new WebSocketFrameWriter(new FrameCheckingStream(recorder, maxPayload: 1000));
-            WriteAll(ref writer, Queue(frame));
+            var stream = new FrameCheckingStream(recorder, maxPayload: 1000);
+            WriteAll(stream, Queue(frame));
             recorders.Add(recorder);
         }
 
@@ -108,12 +108,11 @@ public sealed class WebSocketFrameWriterTests
         var recorder = new RecordingStream();
         var stream = new FrameCheckingStream(recorder, maxPayload: 1000);
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        var writer = new WebSocketFrameWriter(stream);
-        WriteAll(ref writer, Queue(EngineFrame.Message("before")));
+        WriteAll(stream, Queue(EngineFrame.Message("before")));
 
         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        WriteAll(ref writer, Queue(EngineFrame.Message("after"), EngineFrame.Binary(new byte[] { 1 })));
-        WriteAll(ref writer, Queue(EngineFrame.Message("alone")));
+        WriteAll(stream, Queue(EngineFrame.Message("after"), EngineFrame.Binary(new byte[] { 1 })));
+        WriteAll(stream, Queue(EngineFrame.Message("alone")));
 
         Assert.Equal([(0x1, "4before"), (0x8, "\u0003\u00e8")], recorder.Writes.Select(write =>
         {
@@ -127,11 +126,10 @@ public sealed class WebSocketFrameWriterTests
     {
         var recorder = new RecordingStream(read: [0xC1]); // RSV1 with no extension: refused with 1002
         var stream = new FrameCheckingStream(recorder, maxPayload: 1000);
-        var writer = new WebSocketFrameWriter(stream);
-        WriteAll(ref writer, Queue(EngineFrame.Message("before")));
+        WriteAll(stream, Queue(EngineFrame.Message("before")));
 
         await Assert.ThrowsAsync<WebSocketException>(() => stream.ReadAsync(new byte[16]).AsTask());
-        WriteAll(ref writer, Queue(EngineFrame.Message("after"), EngineFrame.Message("and after")));
+        WriteAll(stream, Queue(EngineFrame.Message("after"), EngineFrame.Message("and after")));
 
         Assert.Equal(2, recorder.Writes.Count);
         Assert.Equal(new byte[] { 0x88, 0x02, 0x03, 0xEA }, recorder.Writes[1].Bytes);
@@ -141,24 +139,24 @@ public sealed class WebSocketFrameWriterTests
     public void Writing_queued_frames_allocates_nothing()
     {
         var recorder = new RecordingStream(record: false);
-        var writer = new WebSocketFrameWriter(new FrameCheckingStream(recorder, maxPayload: 1000));
+        var stream = new FrameCheckingStream(recorder, maxPayload: 1000);
         var queue = new OutboundQueue(100);
         var encoded = EngineFrame.Message(new string('x', 64));
         EngineFrame[] several = [encoded, EngineFrame.Binary(new byte[40]), EngineFrame.Message("b")];
 
-        void WriteOne() => Write(ref writer, queue, encoded);
-        void WriteSeveral() => Write(ref writer, queue, several);
+        void WriteOne() => Write(stream, queue, encoded);
+        void WriteSeveral() => Write(stream, queue, several);
 
         Assert.Equal(0, AllocatedPerCall(WriteOne));
         Assert.Equal(0, AllocatedPerCall(WriteSeveral));
         Assert.Equal(2 * 2005, recorder.WriteCount);
 
-        static void Write(ref WebSocketFrameWriter writer, OutboundQueue queue, params ReadOnlySpan<EngineFrame> frames)
+        static void Write(FrameCheckingStream stream, OutboundQueue queue, params ReadOnlySpan<EngineFrame> frames)
         {
             foreach (var frame in frames)
                 queue.TryWrite(frame);
-            writer.TryRead(queue, out var first);
-            var write = writer.WriteAsync(first, queue, out _);
+            queue.TryRead(out var first);
+            var write = WebSocketFrameWriter.WriteAsync(stream, first, queue, out _);
             if (!write.IsCompletedSuccessfully)
                 throw new InvalidOperationException("The write did not complete at once.");
             write.GetAwaiter().GetResult();
@@ -184,12 +182,12 @@ public sealed class WebSocketFrameWriterTests
     }
 
     /// <summary>Writes everything queued, as the transport's drain does; returns the payload bytes written.</summary>
-    private static long WriteAll(ref WebSocketFrameWriter writer, OutboundQueue queue)
+    private static long WriteAll(FrameCheckingStream stream, OutboundQueue queue)
     {
         var total = 0L;
-        while (writer.TryRead(queue, out var frame))
+        while (queue.TryRead(out var frame))
         {
-            var write = writer.WriteAsync(frame, queue, out var bytes);
+            var write = WebSocketFrameWriter.WriteAsync(stream, frame, queue, out var bytes);
             Assert.True(write.IsCompletedSuccessfully);
             write.GetAwaiter().GetResult();
             total += bytes;

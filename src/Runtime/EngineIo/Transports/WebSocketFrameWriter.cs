@@ -17,24 +17,12 @@ namespace TypedIo.EngineIo;
 /// <item>any other frame alone (a binary attachment) is copied once behind its header, as the WebSocket would.</item>
 /// </list>
 /// Frames are RFC 6455 5.2 server frames: FIN, no RSV bit (no extension is negotiated), opcode 1 (text) or 2
-/// (binary), unmasked, a 7-, 16- or 64-bit length. A mutable struct that lives in a field of its transport (no object
-/// per connection): never copy it.
+/// (binary), unmasked, a 7-, 16- or 64-bit length. Stateless: a connection pays nothing for it while idle.
 /// </summary>
-internal struct WebSocketFrameWriter
+internal static class WebSocketFrameWriter
 {
     /// <summary>The most one write of several frames holds (the pooled buffer's size).</summary>
     internal const int BatchBytes = 64 * 1024;
-
-    private readonly FrameCheckingStream? _stream;
-
-    // A frame read from the queue that did not fit in the last batch: the next one starts with it.
-    private EngineFrame _held;
-    private bool _hasHeld;
-
-    public WebSocketFrameWriter(FrameCheckingStream stream) => _stream = stream;
-
-    /// <summary>False for a WebSocket that is not over a <see cref="FrameCheckingStream"/>: it sends through its own API.</summary>
-    public readonly bool CanWrite => _stream is not null;
 
     /// <summary>The length of a server frame's header for a payload of <paramref name="payloadLength"/> bytes.</summary>
     public static int HeaderLength(int payloadLength) =>
@@ -60,49 +48,32 @@ internal struct WebSocketFrameWriter
         return 10;
     }
 
-    /// <summary>The next frame to write: the one the last batch left over, else the queue's next.</summary>
-    public bool TryRead(OutboundQueue queue, out EngineFrame frame)
-    {
-        if (_hasHeld)
-        {
-            frame = _held;
-            _held = default;
-            _hasHeld = false;
-            return true;
-        }
-        return queue.TryRead(out frame);
-    }
-
     /// <summary>
-    /// Writes <paramref name="first"/> and the frames queued behind it (as many as fit in one batch) in one write.
-    /// <paramref name="payloadBytes"/> is what the frames carry, headers not counted. Once any close frame has gone
-    /// out on the connection, nothing is written.
+    /// Writes <paramref name="first"/> (already taken from <paramref name="queue"/>) and the frames queued behind it, as
+    /// many as fit in one batch, in one write. <paramref name="payloadBytes"/> is what the frames carry, headers not
+    /// counted. Once any close frame has gone out on the connection, nothing is written. Only the queue's one reader
+    /// (the transport's drain) calls it.
     /// </summary>
-    public ValueTask WriteAsync(EngineFrame first, OutboundQueue queue, out long payloadBytes)
+    public static ValueTask WriteAsync(FrameCheckingStream stream, EngineFrame first, OutboundQueue queue, out long payloadBytes)
     {
-        var stream = _stream!;
-        var firstLength = FramedLength(first);
+        var used = FramedLength(first);
         payloadBytes = first.Bytes.Length;
-        if (firstLength > BatchBytes || !queue.TryRead(out var next))
+        if (!queue.TryPeek(out var next) || used + FramedLength(next) > BatchBytes)
         {
             var framed = first.WebSocketFrame;
-            return framed.IsEmpty ? WriteCopy(stream, first, firstLength) : stream.WriteFramesAsync(framed);
+            return framed.IsEmpty ? WriteCopy(stream, first, used) : stream.WriteFramesAsync(framed);
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(BatchBytes);
-        var used = CopyFrame(first, buffer);
+        used = CopyFrame(first, buffer);
         do
         {
-            if (FramedLength(next) > buffer.Length - used)
-            {
-                _held = next;
-                _hasHeld = true;
+            if (!queue.TryRead(out next)) // the frame just peeked
                 break;
-            }
             used += CopyFrame(next, buffer.AsSpan(used));
             payloadBytes += next.Bytes.Length;
         }
-        while (queue.TryRead(out next));
+        while (queue.TryPeek(out next) && FramedLength(next) <= buffer.Length - used);
         return WriteAndReturn(stream, buffer, used);
     }
 

@@ -26,8 +26,6 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     private TaskCompletionSource? _written;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
-    // Writes the data frames straight to the checked connection; without one (CanWrite false) the WebSocket sends them.
-    private WebSocketFrameWriter _writer;
 
     private WebSocketTransport(EngineIoSession session, WebSocket socket, HttpContext context)
     {
@@ -35,8 +33,6 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         _socket = socket;
         _context = context;
         _frames = context.Features.Get<IFrameCheckFeature>();
-        if (_frames?.Stream is { } stream)
-            _writer = new WebSocketFrameWriter(stream);
     }
 
     /// <summary>Accepts a WebSocket that has no session to join and closes it at once.</summary>
@@ -281,13 +277,14 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         {
             while (true)
             {
-                while (_session.State != EngineIoSession.SessionState.Closed && _writer.TryRead(outbound, out var frame))
+                while (_session.State != EngineIoSession.SessionState.Closed && outbound.TryRead(out var frame))
                 {
                     long bytes;
                     ValueTask send;
-                    if (_writer.CanWrite)
+                    // Data frames go straight to the checked connection; a WebSocket made over another stream sends them.
+                    if (_frames?.Stream is { } stream)
                     {
-                        send = _writer.WriteAsync(frame, outbound, out bytes);
+                        send = WebSocketFrameWriter.WriteAsync(stream, frame, outbound, out bytes);
                     }
                     else
                     {
