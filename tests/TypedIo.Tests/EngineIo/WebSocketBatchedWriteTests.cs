@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -104,7 +107,59 @@ public sealed class WebSocketBatchedWriteTests
         }
     }
 
+    [Fact]
+    public async Task A_WebSocket_not_made_over_the_checked_connection_still_sends_through_its_own_API()
+    {
+        // A host whose WebSocket feature is its own (as an in-memory test server's is): no frame checks, no direct writes.
+        var handler = new RecordingHandler(echo: false);
+        var connections = new ConcurrentQueue<RecordingStream>();
+        await using var host = await TestHost.StartAsync(
+            app => app.MapEngineIo(EioTestUtil.Path, handler),
+            middleware: app => app.Use(next => context =>
+            {
+                if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+                {
+                    context.Features.Set<IHttpWebSocketFeature>(new OwnWebSocketFeature(context, upgrade, connections));
+                    context.Features.Set<IHttpUpgradeFeature>(null);
+                }
+                return next(context);
+            }));
+        var (client, _) = await RawFrameConnection.HandshakeAsync(host.BaseAddress);
+        await using var __ = client;
+        var session = await handler.WaitConnectedAsync();
+
+        Assert.True(session.Send([EngineFrame.Message("one"), EngineFrame.Binary(new byte[] { 1, 2 }), EngineFrame.Message("three")]));
+
+        Assert.Equal((0x1, "4one"), Read(await client.ReadFrameAsync()));
+        Assert.Equal(new byte[] { 1, 2 }, (await client.ReadFrameAsync()).Payload);
+        Assert.Equal((0x1, "4three"), Read(await client.ReadFrameAsync()));
+        // The open packet and each frame alone: the WebSocket's own send, one write per frame.
+        Assert.Equal(4, Assert.Single(connections).Writes.Count);
+        session.Close();
+        Assert.Equal(1000, await client.ReadCloseCodeAsync());
+    }
+
     private static (int Opcode, string Text) Read(ServerFrame frame) => (frame.Opcode, frame.Text);
+
+    /// <summary>Accepts a WebSocket over the upgraded connection itself (RFC 6455 4.2.2), bypassing the frame checks.</summary>
+    private sealed class OwnWebSocketFeature(HttpContext context, IHttpUpgradeFeature upgrade, ConcurrentQueue<RecordingStream> connections) : IHttpWebSocketFeature
+    {
+        public bool IsWebSocketRequest => true;
+
+        public async Task<WebSocket> AcceptAsync(WebSocketAcceptContext acceptContext)
+        {
+            var key = context.Request.Headers["Sec-WebSocket-Key"].ToString();
+#pragma warning disable CA5350 // SHA-1 is what RFC 6455 prescribes for the accept key
+            var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+            context.Response.Headers.Connection = "Upgrade";
+            context.Response.Headers.Upgrade = "websocket";
+            context.Response.Headers["Sec-WebSocket-Accept"] = accept;
+            var stream = new RecordingStream(inner: await upgrade.UpgradeAsync());
+            connections.Enqueue(stream);
+            return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        }
+    }
 
     /// <summary>Records every write to each upgraded connection, below everything the server puts over it.</summary>
     private static void RecordUpgradedConnections(IApplicationBuilder app, ConcurrentQueue<RecordingStream> connections) =>
