@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using TypedIo.EngineIo;
+using TypedIo.SocketIo;
+
+namespace TypedIo.Tests.SocketIo;
+
+/// <summary>
+/// What an idle connection keeps of TypedIo's per-connection objects, for as long as it stays connected (hours, for a
+/// held WebSocket): the bytes each one allocates are exact on one thread, and everything measured here is kept alive
+/// by the connection. The bounds hold for the Release build the tests run in. The whole connection's footprint by type
+/// is measured with a gcdump (docs/benchmarks.md, "Profiling").
+/// </summary>
+public sealed class IdleFootprintTests
+{
+    [Fact]
+    public void A_socket_with_one_handler_keeps_a_small_table()
+    {
+        Func<SocketEvent, ValueTask> handler = _ => ValueTask.CompletedTask;
+        _ = Table(handler); // JIT and one-time set-up outside the measurement
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var table = Table(handler);
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 152 B: the table (56), its lock object (24), the one-entry array (32) and the entry (40), the delegate being
+        // the caller's. 248 B before (an immutable dictionary with its tree node, an immutable array, a 32 B entry).
+        Assert.True(bytes <= 160, $"{bytes} B for a table with one handler");
+        GC.KeepAlive(table);
+
+        static SocketEventHandlers Table(Func<SocketEvent, ValueTask> handler)
+        {
+            var table = new SocketEventHandlers();
+            table.Add("ack", handler, once: false);
+            return table;
+        }
+    }
+
+    [Fact]
+    public void A_decoder_holds_no_binary_reassembly_state_until_a_binary_packet_arrives()
+    {
+        var parser = new JsonPacketParser();
+        _ = parser.CreateDecoder();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var decoder = parser.CreateDecoder();
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 48 B (120 B before: the pending header, data and attachment fields were the decoder's own).
+        Assert.True(bytes <= 48, $"{bytes} B for a connection's decoder");
+        GC.KeepAlive(decoder);
+    }
+
+    [Fact]
+    public void The_frame_checks_of_a_WebSocket_request_are_one_object()
+    {
+        var services = new ServiceCollection().BuildServiceProvider();
+        var app = new ApplicationBuilder(services);
+        app.UseClientFrameChecks(new EngineIoOptions());
+        app.Run(_ => Task.CompletedTask);
+        var pipeline = app.Build();
+        Assert.True(pipeline(Upgradable()).IsCompletedSuccessfully);
+
+        var context = Upgradable();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var handled = pipeline(context);
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(handled.IsCompletedSuccessfully);
+        var features = context.Features;
+        var check = features.Get<IFrameCheckFeature>();
+        Assert.NotNull(check);
+        Assert.Same(check, features.Get<IHttpUpgradeFeature>());
+        Assert.Same(check, features.Get<IHttpExtendedConnectFeature>());
+        Assert.Same(check, features.Get<IHttpRequestLifetimeFeature>());
+        Assert.True(features.Get<IHttpUpgradeFeature>()!.IsUpgradableRequest);
+        // 56 B for the one object (four of 32 B before), plus what the feature collection itself allocates to hold them.
+        Assert.True(bytes <= 56 + FeatureCollectionOverhead(), $"{bytes} B of frame checks per request");
+    }
+
+    // What setting the four features costs the test's DefaultHttpContext itself, with a feature object made once.
+    private static long FeatureCollectionOverhead()
+    {
+        var context = Upgradable();
+        var shared = new object();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var features = context.Features;
+        features[typeof(IFrameCheckFeature)] = shared;
+        features.Set(features.Get<IHttpUpgradeFeature>());
+        features.Set(features.Get<IHttpExtendedConnectFeature>());
+        features.Set(features.Get<IHttpRequestLifetimeFeature>());
+        features.Set<IHttpWebSocketFeature>(null);
+        GC.KeepAlive(shared);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static DefaultHttpContext Upgradable()
+    {
+        var context = new DefaultHttpContext();
+        var upgrade = new Upgrade();
+        context.Features.Set<IHttpUpgradeFeature>(upgrade);
+        context.Features.Set<IHttpExtendedConnectFeature>(upgrade);
+        context.Features.Set<IHttpRequestLifetimeFeature>(upgrade);
+        return context;
+    }
+
+    private sealed class Upgrade : IHttpUpgradeFeature, IHttpExtendedConnectFeature, IHttpRequestLifetimeFeature
+    {
+        public bool IsUpgradableRequest => true;
+
+        public bool IsExtendedConnect => false;
+
+        public string? Protocol => null;
+
+        public CancellationToken RequestAborted { get; set; }
+
+        public Task<Stream> UpgradeAsync() => Task.FromResult<Stream>(Stream.Null);
+
+        public ValueTask<Stream> AcceptAsync() => ValueTask.FromResult<Stream>(Stream.Null);
+
+        public void Abort()
+        {
+        }
+    }
+}
