@@ -107,7 +107,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         {
             _socket = await _context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             if (upgrade)
             {
@@ -118,7 +118,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                 _session.Abort(EngineIoCloseReasons.TransportError);
                 _session.Handshake.Detach();
             }
-            throw;
+            await _session.Server.OnRequestFailedAsync(_context, ex).ConfigureAwait(false);
+            return;
         }
         try
         {
@@ -177,6 +178,11 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (Interlocked.CompareExchange(ref _written, written, null) is null)
                 await written.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The server hands this run to ASP.NET Core as the request's own task: it answers its failures itself.
+            await _session.Server.OnRequestFailedAsync(_context, ex).ConfigureAwait(false);
         }
         finally
         {
