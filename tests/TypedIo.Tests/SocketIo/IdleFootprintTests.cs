@@ -80,6 +80,64 @@ public sealed class IdleFootprintTests
         Assert.True(bytes <= 56 + FeatureCollectionOverhead(), $"{bytes} B of frame checks per request");
     }
 
+    [Fact]
+    public async Task Messages_wait_for_the_connect_and_for_each_other_without_a_semaphore_per_session()
+    {
+        // The receive gate is a count with a semaphore made on the first contention: under contention it must still
+        // hand messages to the handler one at a time, in order, after the connect.
+        var handler = new GatedHandler();
+        var server = new EngineIoServer(new EngineIoOptions(), handler);
+        var session = new EngineIoSession("gate", server, isWebSocket: false, new EngineIoHandshake(new DefaultHttpContext(), DateTimeOffset.UtcNow));
+
+        var connect = session.ConnectAsync().AsTask();
+        var first = session.ReceiveAsync("4a"u8.ToArray(), isBinaryFrame: false).AsTask();
+        var second = session.ReceiveAsync("4b"u8.ToArray(), isBinaryFrame: false).AsTask();
+        Assert.False(first.IsCompleted);
+        Assert.Equal(["connect"], handler.Calls);
+
+        handler.Release.TrySetResult();
+        await Task.WhenAll(connect, first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["connect", "a", "b"], handler.Calls);
+        Assert.Equal(1, handler.MostAtOnce);
+        session.Abort(EngineIoCloseReasons.TransportClose);
+    }
+
+    private sealed class GatedHandler : IEngineIoHandler
+    {
+        private int _inside;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<string> Calls { get; } = [];
+
+        public int MostAtOnce { get; private set; }
+
+        public async ValueTask OnConnectedAsync(EngineIoSession session)
+        {
+            Enter("connect");
+            await Release.Task;
+            Interlocked.Decrement(ref _inside);
+        }
+
+        public async ValueTask OnMessageAsync(EngineIoSession session, EngineMessage message)
+        {
+            Enter(System.Text.Encoding.UTF8.GetString(message.Data.Span));
+            await Task.Yield();
+            Interlocked.Decrement(ref _inside);
+        }
+
+        public void OnClosed(EngineIoSession session, string reason)
+        {
+        }
+
+        private void Enter(string call)
+        {
+            MostAtOnce = Math.Max(MostAtOnce, Interlocked.Increment(ref _inside));
+            lock (Calls)
+                Calls.Add(call);
+        }
+    }
+
     // What setting the four features costs the test's DefaultHttpContext itself, with a feature object made once.
     private static long FeatureCollectionOverhead()
     {
