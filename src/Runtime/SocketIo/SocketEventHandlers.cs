@@ -12,11 +12,14 @@ namespace TypedIo.SocketIo;
 /// </summary>
 internal sealed class SocketEventHandlers
 {
-    private readonly object _gate = new();
     private Entry[] _byName = [];
     private ImmutableArray<Func<SocketEvent, ValueTask>> _any = [];
     private ImmutableArray<Action<string, IReadOnlyList<object?>>> _anyOutgoing = [];
     private ISocketEventRouter? _router;
+
+    // The table itself: its socket never hands it out, so nothing else locks on it, and a lock object of its own would
+    // cost every socket 24 bytes for as long as it is connected.
+    private object Gate => this;
 
     public void SetRouter(ISocketEventRouter router)
     {
@@ -38,14 +41,14 @@ internal sealed class SocketEventHandlers
         // A client can never send these; "disconnect" and "disconnecting" are the Disconnected/Disconnecting events.
         if (ReservedEvents.IsReserved(eventName))
             throw new ArgumentException($"'{eventName}' is reserved and never arrives as an event; use Socket.Disconnecting or Socket.Disconnected.", nameof(eventName));
-        lock (_gate)
+        lock (Gate)
             _byName = [.. _byName, new Entry(eventName, handler, once)];
     }
 
     /// <summary>Removes <paramref name="eventName"/>'s first entry for <paramref name="handler"/>, or all of them if it is null.</summary>
     public void Remove(string eventName, Func<SocketEvent, ValueTask>? handler)
     {
-        lock (_gate)
+        lock (Gate)
         {
             var entries = _byName;
             if (handler is null)
@@ -63,26 +66,26 @@ internal sealed class SocketEventHandlers
     public void AddAny(Func<SocketEvent, ValueTask> handler, bool prepend)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
+        lock (Gate)
             _any = prepend ? _any.Insert(0, handler) : _any.Add(handler);
     }
 
     public void RemoveAny(Func<SocketEvent, ValueTask>? handler)
     {
-        lock (_gate)
+        lock (Gate)
             _any = handler is null ? [] : _any.Remove(handler);
     }
 
     public void AddAnyOutgoing(Action<string, IReadOnlyList<object?>> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        lock (_gate)
+        lock (Gate)
             _anyOutgoing = _anyOutgoing.Add(listener);
     }
 
     public void RemoveAnyOutgoing(Action<string, IReadOnlyList<object?>>? listener)
     {
-        lock (_gate)
+        lock (Gate)
             _anyOutgoing = listener is null ? [] : _anyOutgoing.Remove(listener);
     }
 
@@ -125,7 +128,7 @@ internal sealed class SocketEventHandlers
 
     private bool TryConsumeOnce(Entry entry)
     {
-        lock (_gate)
+        lock (Gate)
         {
             var index = Array.IndexOf(_byName, entry);
             if (index < 0)
