@@ -62,30 +62,48 @@ public sealed class EngineIoServer : IAsyncDisposable
         _sessions.TryGetValue(sid, out session);
 
     /// <summary>Handles one Engine.IO HTTP request (long-polling GET/POST or WebSocket).</summary>
-    public async Task HandleRequestAsync(HttpContext context)
+    public Task HandleRequestAsync(HttpContext context)
+    {
+        // A WebSocket's run, when the checks finished at once (the common case), is handed to the server as it is: it
+        // answers its own failures, and this method's frame is not kept for as long as the connection lasts.
+        var dispatched = DispatchAsync(context);
+        if (dispatched.IsCompletedSuccessfully && dispatched.Result is { } transport && context.WebSockets.IsWebSocketRequest)
+            return transport;
+        return HandleRequestSlowAsync(context, dispatched);
+    }
+
+    private async Task HandleRequestSlowAsync(HttpContext context, Task<Task?> dispatched)
     {
         try
         {
-            if (await DispatchAsync(context).ConfigureAwait(false) is { } transport)
+            if (await dispatched.ConfigureAwait(false) is { } transport)
                 await transport.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex)
+        {
+            await OnRequestFailedAsync(context, ex).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a request that failed gets: nothing if its client went away, else a log line and, if nothing was sent yet, a 400.</summary>
+    internal async Task OnRequestFailedAsync(HttpContext context, Exception ex)
+    {
+        if (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; whatever depended on the request has been cleaned up by its transport.
+            return;
         }
-        catch (IOException ex)
+        if (ex is IOException)
         {
             // The client broke off the request (a body cut short, a connection reset): its fault, not the server's.
             EngineIoLog.RequestAbortedByClient(Logger, context.Request.Method, context.Request.QueryString.Value ?? "", ex.Message);
             if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
                 await EngineIoErrorResponse.WriteAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
+            return;
         }
-        catch (Exception ex)
-        {
-            EngineIoLog.RequestFailed(Logger, ex);
-            if (!context.Response.HasStarted)
-                await EngineIoErrorResponse.WriteAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
-        }
+        EngineIoLog.RequestFailed(Logger, ex);
+        if (!context.Response.HasStarted)
+            await EngineIoErrorResponse.WriteAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -108,8 +126,7 @@ public sealed class EngineIoServer : IAsyncDisposable
 
         if (sid.Length > 0)
         {
-            await HandleExistingSessionAsync(context, sid, transport, isWebSocket, query).ConfigureAwait(false);
-            return null;
+            return await HandleExistingSessionAsync(context, sid, transport, isWebSocket, query).ConfigureAwait(false);
         }
 
         if (!HttpMethods.IsGet(request.Method))
@@ -162,26 +179,27 @@ public sealed class EngineIoServer : IAsyncDisposable
         return isWebSocket ? WebSocketTransport.RunHandshakeAsync(session, context) : PollingTransport.HandleHandshakeAsync(session, context);
     }
 
-    private async Task HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket, IQueryCollection query)
+    /// <summary>Answers a request of an open session; for an upgrade to WebSocket, returns its run instead of awaiting it.</summary>
+    private async Task<Task?> HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket, IQueryCollection query)
     {
         if (!_sessions.TryGetValue(sid, out var session))
         {
             await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (query["EIO"] != "4")
         {
             // The session speaks v4; a request in another version is not its client (engine.io: protocol mismatch).
             await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         session.CheckHeartbeat(NowMilliseconds);
         if (session.State == EngineIoSession.SessionState.Closed)
         {
             await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (isWebSocket)
@@ -189,30 +207,29 @@ public sealed class EngineIoServer : IAsyncDisposable
             if (transport != EngineIoTransports.WebSocket || !Options.AllowUpgrades)
             {
                 await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
-                return;
+                return null;
             }
             if (!await _originPolicy.IsAllowedAsync(context).ConfigureAwait(false))
             {
                 EngineIoLog.CrossOriginWebSocketRefused(Logger, context.Request.Headers.Origin.ToString());
                 await RefuseAsync(context, EngineIoErrorCode.Forbidden).ConfigureAwait(false);
-                return;
+                return null;
             }
             if (!session.TryBeginUpgrade())
             {
                 // Already upgraded, already upgrading, or closing: like Node, accept this second WebSocket and close it.
                 EngineIoLog.DuplicateWebSocketRefused(Logger, session.Id);
                 await WebSocketTransport.AcceptAndCloseAsync(context).ConfigureAwait(false);
-                return;
+                return null;
             }
             ApplyHeaders(context, initial: false, session.Id);
-            await WebSocketTransport.RunUpgradeAsync(session, context).ConfigureAwait(false);
-            return;
+            return WebSocketTransport.RunUpgradeAsync(session, context);
         }
 
         if (transport != session.Transport)
         {
             await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         var method = context.Request.Method;
@@ -230,6 +247,7 @@ public sealed class EngineIoServer : IAsyncDisposable
         {
             await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
         }
+        return null;
     }
 
     private Task RefuseAsync(HttpContext context, EngineIoErrorCode code)

@@ -14,7 +14,11 @@ public sealed class EngineIoSession
     private readonly object _gate = new();
     private readonly OutboundQueue _outbound;
     private CancellationTokenSource? _closed; // created when someone asks for Closed: most sessions never do
-    private readonly SemaphoreSlim _receiveGate = new(1, 1);
+    // The receive gate: one message (or the connect) handed to the handler at a time. A count of holders and waiters,
+    // with a semaphore for the waiters made on the first contention (rare: a polling POST racing the handshake), instead
+    // of a SemaphoreSlim every session keeps for its whole life.
+    private int _receivers;
+    private SemaphoreSlim? _receiveWaiters;
 
     private volatile SessionState _state = SessionState.Open;
     private volatile bool _isWebSocket;
@@ -338,7 +342,7 @@ public sealed class EngineIoSession
 
     private async ValueTask DeliverAsync(EngineMessage message)
     {
-        await _receiveGate.WaitAsync().ConfigureAwait(false);
+        await EnterReceiveAsync().ConfigureAwait(false);
         try
         {
             if (State == SessionState.Open)
@@ -355,13 +359,13 @@ public sealed class EngineIoSession
         }
         finally
         {
-            _receiveGate.Release();
+            ExitReceive();
         }
     }
 
     internal async ValueTask ConnectAsync()
     {
-        await _receiveGate.WaitAsync().ConfigureAwait(false);
+        await EnterReceiveAsync().ConfigureAwait(false);
         try
         {
             ValueTask connected;
@@ -376,9 +380,24 @@ public sealed class EngineIoSession
         }
         finally
         {
-            _receiveGate.Release();
+            ExitReceive();
         }
     }
+
+    private ValueTask EnterReceiveAsync() =>
+        Interlocked.Increment(ref _receivers) == 1 ? ValueTask.CompletedTask : new ValueTask(ReceiveWaiters().WaitAsync());
+
+    private void ExitReceive()
+    {
+        // Someone is waiting (or about to): hand the gate over. A release before its wait starts is counted by the semaphore.
+        if (Interlocked.Decrement(ref _receivers) > 0)
+            ReceiveWaiters().Release();
+    }
+
+    private SemaphoreSlim ReceiveWaiters() =>
+        Volatile.Read(ref _receiveWaiters)
+        ?? Interlocked.CompareExchange(ref _receiveWaiters, new SemaphoreSlim(0), null)
+        ?? _receiveWaiters!;
 
     // ---- polling bookkeeping ----
 

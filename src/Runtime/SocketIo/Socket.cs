@@ -19,7 +19,11 @@ public sealed class Socket
     private readonly SocketEventHandlers _handlers = new();
     private readonly PendingAcks _acks;
     private readonly object _gate = new();
-    private readonly SemaphoreSlim _eventSlots;
+    private readonly int _maxEventsInFlight;
+    private int _eventsInFlight;
+    // Made when the reader waits for a slot (a client with MaxConcurrentEventsPerSocket events in flight): most sockets
+    // never do, and a SemaphoreSlim held for the socket's whole life would cost every socket ~90 bytes.
+    private TaskCompletionSource? _slotFreed;
     private ConcurrentDictionary<string, object?>? _data;
     private ClaimsPrincipal? _user; // set by an ISocketAuthenticator; else the handshake's user
     private ImmutableArray<EventMiddleware> _middleware = [];
@@ -43,7 +47,7 @@ public sealed class Socket
         }
         Handshake = new SocketHandshake(client.Session.Handshake, auth);
         _acks = new PendingAcks(this);
-        _eventSlots = new SemaphoreSlim(nsp.Server.Options.MaxConcurrentEventsPerSocket);
+        _maxEventsInFlight = nsp.Server.Options.MaxConcurrentEventsPerSocket;
     }
 
     /// <summary>The socket id: random, distinct from the Engine.IO session id, and the name of its own room.</summary>
@@ -439,7 +443,7 @@ public sealed class Socket
     {
         // The common case takes a slot without waiting; a client with too many events in flight is not read
         // from until one finishes, so it cannot make the server hold an unbounded number of handlers.
-        if (_eventSlots.Wait(0))
+        if (TryTakeEventSlot())
         {
             _ = DispatchAsync(socketEvent);
             return ValueTask.CompletedTask;
@@ -466,15 +470,48 @@ public sealed class Socket
     {
         SocketIoLog.EventsThrottled(Namespace.Server.Logger, Id, Namespace.Server.Options.MaxConcurrentEventsPerSocket);
         Namespace.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.Throttled, Namespace.Name);
-        try
+        // Only the connection's reader dispatches (one packet at a time), so there is at most one waiter.
+        while (true)
         {
-            await _eventSlots.WaitAsync(Connection.Closed).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return; // the connection closed: nothing more to dispatch
+            var freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _slotFreed, freed); // a full fence: the look below cannot pass it
+            // Looked at after publishing the wait: a slot released before then is seen here, one released after
+            // completes the wait.
+            if (TryTakeEventSlot())
+            {
+                Interlocked.CompareExchange(ref _slotFreed, null, freed);
+                break;
+            }
+            try
+            {
+                await freed.Task.WaitAsync(Connection.Closed).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the connection closed: nothing more to dispatch
+            }
         }
         _ = DispatchAsync(socketEvent);
+    }
+
+    private bool TryTakeEventSlot()
+    {
+        var inFlight = Volatile.Read(ref _eventsInFlight);
+        while (inFlight < _maxEventsInFlight)
+        {
+            var seen = Interlocked.CompareExchange(ref _eventsInFlight, inFlight + 1, inFlight);
+            if (seen == inFlight)
+                return true;
+            inFlight = seen;
+        }
+        return false;
+    }
+
+    private void ReleaseEventSlot()
+    {
+        Interlocked.Decrement(ref _eventsInFlight);
+        if (Volatile.Read(ref _slotFreed) is not null)
+            Interlocked.Exchange(ref _slotFreed, null)?.TrySetResult();
     }
 
     /// <summary>
@@ -504,7 +541,7 @@ public sealed class Socket
         finally
         {
             TypedIoActivities.Stop(activity, previous);
-            _eventSlots.Release();
+            ReleaseEventSlot();
         }
     }
 

@@ -4,17 +4,22 @@ namespace TypedIo.SocketIo;
 
 /// <summary>
 /// The listeners of one socket. Copy-on-write: adding is rare, dispatching is per packet and takes no lock.
+/// <para>
+/// The named handlers are one flat array in the order they were added, scanned by name: a socket has a handful of
+/// them (typed hubs have none: they route), and every socket keeps its table for as long as it is connected, so a
+/// one-handler table is two small objects rather than a hash map's nodes.
+/// </para>
 /// </summary>
 internal sealed class SocketEventHandlers
 {
-    // Shared by every socket until it adds a handler: creating an empty dictionary with a comparer allocates.
-    private static readonly ImmutableDictionary<string, ImmutableArray<Entry>> NoHandlers = ImmutableDictionary.Create<string, ImmutableArray<Entry>>(StringComparer.Ordinal);
-
-    private readonly object _gate = new();
-    private ImmutableDictionary<string, ImmutableArray<Entry>> _byName = NoHandlers;
+    private Entry[] _byName = [];
     private ImmutableArray<Func<SocketEvent, ValueTask>> _any = [];
     private ImmutableArray<Action<string, IReadOnlyList<object?>>> _anyOutgoing = [];
     private ISocketEventRouter? _router;
+
+    // The table itself: its socket never hands it out, so nothing else locks on it, and a lock object of its own would
+    // cost every socket 24 bytes for as long as it is connected.
+    private object Gate => this;
 
     public void SetRouter(ISocketEventRouter router)
     {
@@ -36,56 +41,51 @@ internal sealed class SocketEventHandlers
         // A client can never send these; "disconnect" and "disconnecting" are the Disconnected/Disconnecting events.
         if (ReservedEvents.IsReserved(eventName))
             throw new ArgumentException($"'{eventName}' is reserved and never arrives as an event; use Socket.Disconnecting or Socket.Disconnected.", nameof(eventName));
-        lock (_gate)
-        {
-            var list = _byName.TryGetValue(eventName, out var existing) ? existing : [];
-            _byName = _byName.SetItem(eventName, list.Add(new Entry(handler, once)));
-        }
+        lock (Gate)
+            _byName = [.. _byName, new Entry(eventName, handler, once)];
     }
 
+    /// <summary>Removes <paramref name="eventName"/>'s first entry for <paramref name="handler"/>, or all of them if it is null.</summary>
     public void Remove(string eventName, Func<SocketEvent, ValueTask>? handler)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (handler is null || !_byName.TryGetValue(eventName, out var list))
+            var entries = _byName;
+            if (handler is null)
             {
-                _byName = _byName.Remove(eventName);
+                if (Array.Exists(entries, e => e.Name == eventName))
+                    _byName = Array.FindAll(entries, e => e.Name != eventName);
                 return;
             }
-            for (var i = 0; i < list.Length; i++)
-            {
-                if (list[i].Handler == handler)
-                {
-                    _byName = _byName.SetItem(eventName, list.RemoveAt(i));
-                    return;
-                }
-            }
+            var index = Array.FindIndex(entries, e => e.Name == eventName && e.Handler == handler);
+            if (index >= 0)
+                _byName = Without(entries, index);
         }
     }
 
     public void AddAny(Func<SocketEvent, ValueTask> handler, bool prepend)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
+        lock (Gate)
             _any = prepend ? _any.Insert(0, handler) : _any.Add(handler);
     }
 
     public void RemoveAny(Func<SocketEvent, ValueTask>? handler)
     {
-        lock (_gate)
+        lock (Gate)
             _any = handler is null ? [] : _any.Remove(handler);
     }
 
     public void AddAnyOutgoing(Action<string, IReadOnlyList<object?>> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        lock (_gate)
+        lock (Gate)
             _anyOutgoing = _anyOutgoing.Add(listener);
     }
 
     public void RemoveAnyOutgoing(Action<string, IReadOnlyList<object?>>? listener)
     {
-        lock (_gate)
+        lock (Gate)
             _anyOutgoing = listener is null ? [] : _anyOutgoing.Remove(listener);
     }
 
@@ -103,15 +103,13 @@ internal sealed class SocketEventHandlers
         foreach (var handler in any)
             await handler(socketEvent).ConfigureAwait(false);
 
-        if (_byName.TryGetValue(socketEvent.Name, out var list))
+        var name = socketEvent.Name;
+        foreach (var entry in _byName)
         {
-            foreach (var entry in list)
-            {
-                if (entry.Once && !TryConsumeOnce(socketEvent.Name, entry))
-                    continue;
-                handled = true;
-                await entry.Handler(socketEvent).ConfigureAwait(false);
-            }
+            if (entry.Name != name || (entry.Once && !TryConsumeOnce(entry)))
+                continue;
+            handled = true;
+            await entry.Handler(socketEvent).ConfigureAwait(false);
         }
 
         if (_router is { } router && router.TryRoute(socketEvent, out var routed))
@@ -128,19 +126,33 @@ internal sealed class SocketEventHandlers
         }
     }
 
-    private bool TryConsumeOnce(string eventName, Entry entry)
+    private bool TryConsumeOnce(Entry entry)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (!_byName.TryGetValue(eventName, out var list))
-                return false;
-            var index = list.IndexOf(entry);
+            var index = Array.IndexOf(_byName, entry);
             if (index < 0)
                 return false;
-            _byName = _byName.SetItem(eventName, list.RemoveAt(index));
+            _byName = Without(_byName, index);
             return true;
         }
     }
 
-    private sealed record Entry(Func<SocketEvent, ValueTask> Handler, bool Once);
+    private static Entry[] Without(Entry[] entries, int index)
+    {
+        var rest = new Entry[entries.Length - 1];
+        entries.AsSpan(0, index).CopyTo(rest);
+        entries.AsSpan(index + 1).CopyTo(rest.AsSpan(index));
+        return rest;
+    }
+
+    // A class, compared by reference: the same handler added twice is two entries.
+    private sealed class Entry(string name, Func<SocketEvent, ValueTask> handler, bool once)
+    {
+        public string Name { get; } = name;
+
+        public Func<SocketEvent, ValueTask> Handler { get; } = handler;
+
+        public bool Once { get; } = once;
+    }
 }

@@ -52,6 +52,10 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     {
         if (_violation is { } violation)
             return ValueTask.FromException<int>(Refused(violation));
+        // A zero-byte read (an idle WebSocket's wait for data) reads no byte to check: handed through, it holds no
+        // state machine of its own while the connection waits.
+        if (buffer.IsEmpty)
+            return _inner.ReadAsync(buffer, cancellationToken);
         var read = _inner.ReadAsync(buffer, cancellationToken);
         if (!read.IsCompletedSuccessfully)
             return AwaitReadAsync(read, buffer);

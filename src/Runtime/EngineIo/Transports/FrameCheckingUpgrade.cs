@@ -27,14 +27,15 @@ internal static class FrameCheckingUpgrade
             var connect = features.Get<IHttpExtendedConnectFeature>();
             if (upgrade is { IsUpgradableRequest: true } || connect is { IsExtendedConnect: true })
             {
-                var check = new FrameCheckFeature(options.MaxHttpBufferSize);
+                // One object stands in for all four features: a held WebSocket keeps it as long as it lasts.
+                var check = new CheckedUpgrade(options.MaxHttpBufferSize, upgrade, connect, features.Get<IHttpRequestLifetimeFeature>());
                 features.Set<IFrameCheckFeature>(check);
                 if (upgrade is not null)
-                    features.Set<IHttpUpgradeFeature>(new CheckedUpgradeFeature(upgrade, check));
+                    features.Set<IHttpUpgradeFeature>(check);
                 if (connect is not null)
-                    features.Set<IHttpExtendedConnectFeature>(new CheckedConnectFeature(connect, check));
-                if (features.Get<IHttpRequestLifetimeFeature>() is { } lifetime)
-                    features.Set<IHttpRequestLifetimeFeature>(new CheckedLifetimeFeature(lifetime, check));
+                    features.Set<IHttpExtendedConnectFeature>(check);
+                if (check.HasLifetime)
+                    features.Set<IHttpRequestLifetimeFeature>(check);
                 // An app-wide UseWebSockets() has already made its WebSocket feature over the unchecked connection:
                 // drop it, so that this endpoint's own WebSocket middleware makes one over the checked one.
                 features.Set<IHttpWebSocketFeature>(null);
@@ -42,44 +43,48 @@ internal static class FrameCheckingUpgrade
             return next(context);
         });
 
-    private sealed class FrameCheckFeature(long maxPayload) : IFrameCheckFeature
+    /// <summary>
+    /// The upgrade features of one request with a checked stream: each member forwards to the feature it replaces
+    /// (only those that were there are set), and the request's abort is skipped once the close frame is out.
+    /// </summary>
+    private sealed class CheckedUpgrade(
+        long maxPayload,
+        IHttpUpgradeFeature? upgrade,
+        IHttpExtendedConnectFeature? connect,
+        IHttpRequestLifetimeFeature? lifetime)
+        : IFrameCheckFeature, IHttpUpgradeFeature, IHttpExtendedConnectFeature, IHttpRequestLifetimeFeature
     {
-        public FrameCheckingStream? Stream { get; private set; }
+        private FrameCheckingStream? _stream;
 
-        public FrameViolation? Violation => Stream?.Violation;
+        public bool HasLifetime => lifetime is not null;
 
-        public Stream Wrap(Stream upgraded) => Stream = new FrameCheckingStream(upgraded, maxPayload);
-    }
+        public FrameViolation? Violation => _stream?.Violation;
 
-    private sealed class CheckedLifetimeFeature(IHttpRequestLifetimeFeature inner, FrameCheckFeature check) : IHttpRequestLifetimeFeature
-    {
+        public FrameCheckingStream? Stream => _stream;
+
+        public bool IsUpgradableRequest => upgrade!.IsUpgradableRequest;
+
+        public bool IsExtendedConnect => connect!.IsExtendedConnect;
+
+        public string? Protocol => connect!.Protocol;
+
         public CancellationToken RequestAborted
         {
-            get => inner.RequestAborted;
-            set => inner.RequestAborted = value;
+            get => lifetime!.RequestAborted;
+            set => lifetime!.RequestAborted = value;
         }
+
+        public async Task<Stream> UpgradeAsync() => Wrap(await upgrade!.UpgradeAsync().ConfigureAwait(false));
+
+        public async ValueTask<Stream> AcceptAsync() => Wrap(await connect!.AcceptAsync().ConfigureAwait(false));
 
         public void Abort()
         {
-            if (check.Stream is not { CloseWritten: true })
-                inner.Abort();
+            if (_stream is not { CloseWritten: true })
+                lifetime!.Abort();
         }
-    }
 
-    private sealed class CheckedUpgradeFeature(IHttpUpgradeFeature inner, FrameCheckFeature check) : IHttpUpgradeFeature
-    {
-        public bool IsUpgradableRequest => inner.IsUpgradableRequest;
-
-        public async Task<Stream> UpgradeAsync() => check.Wrap(await inner.UpgradeAsync().ConfigureAwait(false));
-    }
-
-    private sealed class CheckedConnectFeature(IHttpExtendedConnectFeature inner, FrameCheckFeature check) : IHttpExtendedConnectFeature
-    {
-        public bool IsExtendedConnect => inner.IsExtendedConnect;
-
-        public string? Protocol => inner.Protocol;
-
-        public async ValueTask<Stream> AcceptAsync() => check.Wrap(await inner.AcceptAsync().ConfigureAwait(false));
+        private FrameCheckingStream Wrap(Stream upgraded) => _stream = new FrameCheckingStream(upgraded, maxPayload);
     }
 }
 

@@ -16,7 +16,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly EngineIoSession _session;
-    private readonly WebSocket _socket;
+    private WebSocket _socket = null!; // accepted by RunAsync, before anything else uses it
     private readonly HttpContext _context;
     private readonly IFrameCheckFeature? _frames;
     private volatile bool _reading;
@@ -27,10 +27,9 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
 
-    private WebSocketTransport(EngineIoSession session, WebSocket socket, HttpContext context)
+    private WebSocketTransport(EngineIoSession session, HttpContext context)
     {
         _session = session;
-        _socket = socket;
         _context = context;
         _frames = context.Features.Get<IFrameCheckFeature>();
     }
@@ -50,65 +49,15 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     }
 
     /// <summary>A session opened directly over WebSocket.</summary>
-    public static async Task RunHandshakeAsync(EngineIoSession session, HttpContext context)
-    {
-        WebSocket socket;
-        try
-        {
-            socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            session.Abort(EngineIoCloseReasons.TransportError);
-            session.Handshake.Detach();
-            throw;
-        }
-        try
-        {
-            using (socket)
-            {
-                await session.ConnectAsync().ConfigureAwait(false);
-                await new WebSocketTransport(session, socket, context).RunAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            // The handshake reads the request's headers while the request lasts; it ends with this method.
-            session.Handshake.Detach();
-        }
-    }
+    public static Task RunHandshakeAsync(EngineIoSession session, HttpContext context) =>
+        new WebSocketTransport(session, context).RunAsync(upgrade: false);
 
     /// <summary>
     /// An upgrade from long-polling: <c>2probe</c> → <c>3probe</c>, then <c>5</c> switches the session over. Until
     /// then the session keeps polling and nothing but the probe answer is sent here.
     /// </summary>
-    public static async Task RunUpgradeAsync(EngineIoSession session, HttpContext context)
-    {
-        WebSocket socket;
-        try
-        {
-            socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            session.CancelUpgrade();
-            throw;
-        }
-        using (socket)
-        {
-            var transport = new WebSocketTransport(session, socket, context);
-            if (await transport.ProbeAsync().ConfigureAwait(false))
-            {
-                EngineIoLog.Upgraded(session.Server.Logger, session.Id);
-                await transport.RunAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                session.CancelUpgrade();
-                await transport.CloseQuietlyAsync().ConfigureAwait(false);
-            }
-        }
-    }
+    public static Task RunUpgradeAsync(EngineIoSession session, HttpContext context) =>
+        new WebSocketTransport(session, context).RunAsync(upgrade: true);
 
     private async Task<bool> ProbeAsync()
     {
@@ -147,51 +96,101 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     }
 
     /// <summary>
-    /// Reads until the session or the socket closes, then waits for the drain to finish the close. The wait for the next
-    /// message holds no buffer and no cancellation registration, so an idle connection costs little memory.
+    /// The whole life of the WebSocket in one method, so that an idle connection holds one pending async frame here:
+    /// accepts it; for a new session connects it, for an upgrade runs the probe; then reads until the session or the
+    /// socket closes, and waits for the drain to finish the close. The wait for the next message holds no buffer and no
+    /// cancellation registration, so an idle connection costs little memory.
     /// </summary>
-    private async Task RunAsync()
+    private async Task RunAsync(bool upgrade)
     {
-        _reading = true;
-        _session.SetDrainer(this);
         try
         {
-            while (_session.State != EngineIoSession.SessionState.Closed)
-            {
-                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
-                if (peek.MessageType == WebSocketMessageType.Close)
-                {
-                    _session.Abort(EngineIoCloseReasons.TransportClose);
-                    break;
-                }
-                if (!await ReadMessageAsync(peek).ConfigureAwait(false))
-                    break;
-            }
+            _socket = await _context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex)
         {
-            // The close handshake timed out and the socket was aborted.
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
-        {
-            if (ReportRefusedFrame())
+            if (upgrade)
             {
-                _session.Abort(EngineIoCloseReasons.TransportError);
+                _session.CancelUpgrade();
             }
             else
             {
-                EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
-                _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
+                _session.Abort(EngineIoCloseReasons.TransportError);
+                _session.Handshake.Detach();
             }
+            await _session.Server.OnRequestFailedAsync(_context, ex).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            if (upgrade)
+            {
+                if (!await ProbeAsync().ConfigureAwait(false))
+                {
+                    _session.CancelUpgrade();
+                    await CloseQuietlyAsync().ConfigureAwait(false);
+                    return;
+                }
+                EngineIoLog.Upgraded(_session.Server.Logger, _session.Id);
+            }
+            else
+            {
+                await _session.ConnectAsync().ConfigureAwait(false);
+            }
+
+            _reading = true;
+            _session.SetDrainer(this);
+            try
+            {
+                while (_session.State != EngineIoSession.SessionState.Closed)
+                {
+                    var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                    if (peek.MessageType == WebSocketMessageType.Close)
+                    {
+                        _session.Abort(EngineIoCloseReasons.TransportClose);
+                        break;
+                    }
+                    if (!await ReadMessageAsync(peek).ConfigureAwait(false))
+                        break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The close handshake timed out and the socket was aborted.
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
+            {
+                if (ReportRefusedFrame())
+                {
+                    _session.Abort(EngineIoCloseReasons.TransportError);
+                }
+                else
+                {
+                    EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
+                    _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
+                }
+            }
+            finally
+            {
+                _reading = false;
+                _session.Abort(EngineIoCloseReasons.TransportClose);
+            }
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (Interlocked.CompareExchange(ref _written, written, null) is null)
+                await written.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The server hands this run to ASP.NET Core as the request's own task: it answers its failures itself.
+            await _session.Server.OnRequestFailedAsync(_context, ex).ConfigureAwait(false);
         }
         finally
         {
-            _reading = false;
-            _session.Abort(EngineIoCloseReasons.TransportClose);
+            _socket.Dispose();
+            // The handshake reads the request's headers while the request lasts; it ends with this method.
+            if (!upgrade)
+                _session.Handshake.Detach();
         }
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Interlocked.CompareExchange(ref _written, written, null) is null)
-            await written.Task.ConfigureAwait(false);
     }
 
     /// <summary>Logs and counts a frame the checks refused (their close frame is already sent); false if none was.</summary>

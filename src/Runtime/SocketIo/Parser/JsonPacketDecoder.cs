@@ -10,20 +10,19 @@ namespace TypedIo.SocketIo;
 /// </summary>
 internal sealed class JsonPacketDecoder : IPacketDecoder
 {
-    private readonly JsonDocumentOptions _documentOptions;
+    private readonly int _maxDepth;
     private readonly int _maxAttachments;
     private readonly JsonPacketParser _parser;
 
-    private PacketHeader _pending;
-    private JsonElement? _pendingData;
-    private byte[][]? _attachments;
-    private int _received;
+    // The binary packet whose attachments are being collected: made when one arrives, so that the decoder of a
+    // connection that never sends binary (most of them, held for hours) stays small.
+    private PendingBinary? _pending;
     private bool _failed;
 
     public JsonPacketDecoder(JsonPacketParserOptions options, JsonPacketParser parser)
     {
         _parser = parser;
-        _documentOptions = new JsonDocumentOptions { MaxDepth = options.MaxDepth };
+        _maxDepth = options.MaxDepth;
         _maxAttachments = options.MaxAttachments;
     }
 
@@ -67,7 +66,7 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
         packet = null;
         eventHeader = default;
         eventArgs = null;
-        if (_attachments is not null)
+        if (_pending is not null)
         {
             error = "text packet while binary attachments were expected";
             return PacketDecodeStatus.Error;
@@ -87,7 +86,7 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
         // JSON tree is built only if something asks for one.
         if (header.Type == SocketPacketType.Event && header.PayloadOffset < span.Length)
         {
-            error = EventPayload.TryScan(span[header.PayloadOffset..], _documentOptions.MaxDepth, out var payload);
+            error = EventPayload.TryScan(span[header.PayloadOffset..], _maxDepth, out var payload);
             if (error is not null)
                 return PacketDecodeStatus.Error;
             eventHeader = header;
@@ -133,40 +132,34 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
             return PacketDecodeStatus.Packet;
         }
 
-        _pending = header;
-        _pendingData = data;
-        _attachments = new byte[header.AttachmentCount][];
-        _received = 0;
+        _pending = new PendingBinary(header, data, new byte[header.AttachmentCount][]);
         return PacketDecodeStatus.NeedMore;
     }
 
     private PacketDecodeStatus DecodeAttachment(ReadOnlySpan<byte> data, out SocketPacket? packet, out string? error)
     {
         packet = null;
-        if (_attachments is null)
+        if (_pending is not { } pending)
         {
             error = "binary message without a binary packet";
             return PacketDecodeStatus.Error;
         }
 
         // The message memory is only valid during this call.
-        _attachments[_received++] = data.ToArray();
+        pending.Attachments[pending.Received++] = data.ToArray();
         error = null;
-        if (_received < _attachments.Length)
+        if (pending.Received < pending.Attachments.Length)
             return PacketDecodeStatus.NeedMore;
 
         packet = new SocketPacket
         {
-            Type = _pending.Type,
-            Namespace = _pending.Namespace,
-            Id = _pending.Id,
-            Data = _pendingData,
-            Attachments = _attachments,
+            Type = pending.Header.Type,
+            Namespace = pending.Header.Namespace,
+            Id = pending.Header.Id,
+            Data = pending.Data,
+            Attachments = pending.Attachments,
         };
-        _pending = default;
-        _pendingData = null;
-        _attachments = null;
-        _received = 0;
+        _pending = null;
         return PacketDecodeStatus.Packet;
     }
 
@@ -175,7 +168,7 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
         try
         {
             // Parse does not copy the message memory; Clone gives the packet JSON of its own.
-            using var document = JsonDocument.Parse(json, _documentOptions);
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _maxDepth });
             element = document.RootElement.Clone();
             return true;
         }
@@ -184,5 +177,17 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
             element = default;
             return false;
         }
+    }
+
+    /// <summary>A BINARY_EVENT or BINARY_ACK waiting for its attachments.</summary>
+    private sealed class PendingBinary(PacketHeader header, JsonElement? data, byte[][] attachments)
+    {
+        public PacketHeader Header { get; } = header;
+
+        public JsonElement? Data { get; } = data;
+
+        public byte[][] Attachments { get; } = attachments;
+
+        public int Received { get; set; }
     }
 }
