@@ -14,7 +14,9 @@
 # Knobs (environment): SERVER (typedio-inline; or typedio), SCENARIO (broadcast:1000), WARMUP_SECONDS (10), DURATION
 # (5), BASE_PORT (4200), RUNS (0: no limit), UNTIL (a time for `date -d`, UTC; none), STALL_CPU (5), STALL_SECONDS (5),
 # SS_AT (seconds after the load generator started at which to save the sockets' queues anyway, e.g. "40 44": before the
-# server's first pong deadline closes anything),
+# server's first pong deadline closes anything), HOG_SECONDS (0: for that many seconds from the server's start, two busy
+# loops share its core, so its cold start (JIT, first connections) runs starved, as on a busy machine), FINDING_PATTERN
+# (an extended regular expression: a run whose server log matches it is kept as a finding too),
 # DOTNET_STACK (dotnet-stack on PATH, else ~/.dotnet/tools/dotnet-stack; install it with
 # `dotnet tool install --tool-path DIR dotnet-stack`), SKIP_BUILD (0), SOURCE_IPS (4).
 # Output: benchmarks/results/stall-<stamp>/: summary.tsv, and run-N/ for every run with a finding.
@@ -35,6 +37,8 @@ UNTIL=${UNTIL:-}
 STALL_CPU=${STALL_CPU:-5}
 STALL_SECONDS=${STALL_SECONDS:-5}
 SS_AT=${SS_AT:-}
+HOG_SECONDS=${HOG_SECONDS:-0}
+FINDING_PATTERN=${FINDING_PATTERN:-}
 SOURCE_IPS=${SOURCE_IPS:-4}
 if [[ -z "${DOTNET_STACK:-}" ]]; then
   DOTNET_STACK=$(command -v dotnet-stack || echo "$HOME/.dotnet/tools/dotnet-stack")
@@ -119,6 +123,9 @@ while true; do
     Logging__Console__FormatterOptions__TimestampFormat="HH:mm:ss.fff " \
     "${PIN_SERVER[@]}" dotnet "$FIXTURE" --port "$BASE_PORT" >>"$log" 2>&1 &
   PID=$!
+  if (( HOG_SECONDS > 0 )); then
+    for _ in 1 2; do "${PIN_SERVER[@]}" timeout "$HOG_SECONDS" sh -c 'while :; do :; done' & done
+  fi
   for _ in $(seq 1 200); do
     grep -q "listening on" "$log" 2>/dev/null && break
     kill -0 "$PID" 2>/dev/null || break
@@ -135,13 +142,15 @@ while true; do
   LG=$!
 
   # The watcher: one sample a second while the load generator runs.
-  prev=$(cpu_ticks "$PID"); low=0; busy=0; captured=no; elapsed=0
+  prev=$(cpu_ticks "$PID"); low=0; busy=0; captured=no; lg_start=$(date +%s); ss_left=" $SS_AT "
   while kill -0 "$LG" 2>/dev/null; do
     sleep 1
-    elapsed=$(( elapsed + 1 ))
-    if [[ " $SS_AT " == *" $elapsed "* ]]; then
-      ss -tnoi "( sport = :$BASE_PORT or dport = :$BASE_PORT )" > "$dir/ss-at-$elapsed.txt" 2>&1 || true
-    fi
+    elapsed=$(( $(date +%s) - lg_start ))
+    for at in $ss_left; do
+      (( elapsed >= at )) || continue
+      ss -tnoi "( sport = :$BASE_PORT or dport = :$BASE_PORT )" > "$dir/ss-at-$at.txt" 2>&1 || true
+      ss_left=${ss_left/ $at / }
+    done
     now=$(cpu_ticks "$PID")
     pct=$(( (now - prev) * 100 / CLK_TCK )); prev=$now
     echo "$(date -u +%H:%M:%S) $pct" >> "$dir/cpu.txt"
@@ -161,6 +170,10 @@ while true; do
     detail=$(grep -m1 -iE 'error|fail' "$dir/loadgen.out" | tr -s ' ' | cut -c1-200)
     # The server is still up: what it holds now tells more than its log.
     [[ $captured == no ]] && { capture "$dir" after-errors; captured=after; }
+  fi
+  if [[ $result == ok && -n "$FINDING_PATTERN" ]] && grep -qE "$FINDING_PATTERN" "$log"; then
+    result=pattern
+    [[ $captured == no ]] && { capture "$dir" pattern; captured=after; }
   fi
   stop_all
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$started" "$SERVER" "$SCENARIO" "$result" "$captured" "$detail" >> "$SUMMARY"
