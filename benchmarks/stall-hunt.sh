@@ -7,18 +7,22 @@
 # not sent, bytes a client has not read) and the server's log (Information, TypedIo at Debug: every session's close
 # reason). Runs without a finding keep one line in summary.tsv and what their server logged at Warning or above.
 #
-#   benchmarks/stall-hunt.sh                                     # typedio-inline broadcast:1000, 10 s + 5 s, until stopped
+#   benchmarks/stall-hunt.sh                                     # typedio-inline broadcast:1000, 45 s + 5 s, until stopped
+#   TYPEDIO_DIAG_KEEP=1 FINDING_PATTERN="DIAG ping timeout" SS_AT="40 52" FIXTURE_DLL=... benchmarks/stall-hunt.sh
+#                                                                # with a diagnostic fixture build that logs such lines
 #   UNTIL=03:20 BASE_PORT=4200 benchmarks/stall-hunt.sh          # stop starting runs at 03:20 (UTC), on port 4200
 #   RUNS=20 SERVER=typedio SCENARIO=broadcast:1000 benchmarks/stall-hunt.sh
 #
-# Knobs (environment): SERVER (typedio-inline; or typedio), SCENARIO (broadcast:1000), WARMUP_SECONDS (10), DURATION
-# (5), BASE_PORT (4200), RUNS (0: no limit), UNTIL (a time for `date -d`, UTC; none), STALL_CPU (5), STALL_SECONDS (5),
+# Knobs (environment): SERVER (typedio-inline; or typedio), SCENARIO (broadcast:1000), WARMUP_SECONDS (45: a run must
+# outlast the first pong deadline, pingInterval + pingTimeout = 45 s after the sessions open), DURATION (5), BASE_PORT
+# (4200), RUNS (0: no limit), UNTIL (a time for `date -d`, UTC; none), STALL_CPU (5), STALL_SECONDS (5),
 # SS_AT (seconds after the load generator started at which to save the sockets' queues anyway, e.g. "40 44": before the
 # server's first pong deadline closes anything), HOG_SECONDS (0: for that many seconds from the server's start, two busy
 # loops share its core, so its cold start (JIT, first connections) runs starved, as on a busy machine), FINDING_PATTERN
 # (an extended regular expression: a run whose server log matches it is kept as a finding too),
 # DOTNET_STACK (dotnet-stack on PATH, else ~/.dotnet/tools/dotnet-stack; install it with
-# `dotnet tool install --tool-path DIR dotnet-stack`), SKIP_BUILD (0), SOURCE_IPS (4).
+# `dotnet tool install --tool-path DIR dotnet-stack`), SKIP_BUILD (0), SOURCE_IPS (4), FIXTURE_DLL (another fixture build,
+# e.g. a diagnostic one; the environment is passed on to the server).
 # Output: benchmarks/results/stall-<stamp>/: summary.tsv, and run-N/ for every run with a finding.
 set -euo pipefail
 
@@ -29,7 +33,7 @@ BIN="$ART/bin"
 
 SERVER=${SERVER:-typedio-inline}
 SCENARIO=${SCENARIO:-broadcast:1000}
-WARMUP_SECONDS=${WARMUP_SECONDS:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-45}
 DURATION=${DURATION:-5}
 BASE_PORT=${BASE_PORT:-4200}
 RUNS=${RUNS:-0}
