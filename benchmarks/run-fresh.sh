@@ -29,7 +29,8 @@
 # BROADCAST_RATE (0: closed loop), DOTNET_SERVER_ENV (extra environment for the .NET servers, e.g. "DOTNET_TieredPGO=0
 # DOTNET_ReadyToRun=0"), FIXTURE_DLL (the fixture build to run as typedio and typedio-inline), R2R_RID (the runtime
 # identifier of the ReadyToRun publish: this machine's, from `dotnet --info`), SOURCE_IPS (4), SKIP_BUILD (0; with 1 the
-# ReadyToRun publish is not redone either, but still checked).
+# ReadyToRun publish is not redone either, but still checked), BASE_PORT (3120: the port every server listens on; another
+# value lets a second run-fresh.sh share the machine).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +47,7 @@ DURATION=${DURATION:-5}
 PAYLOAD=${PAYLOAD:-64}
 BROADCAST_RATE=${BROADCAST_RATE:-0}
 SOURCE_IPS=${SOURCE_IPS:-4}
+BASE_PORT=${BASE_PORT:-3120}
 DOTNET_SERVER_ENV=${DOTNET_SERVER_ENV:-}
 if [[ "${COLD:-0}" == "1" ]]; then
   WARMUP_SECONDS=0; DURATION=${DURATION_GIVEN:-60}; SCENARIOS=${COLD_SCENARIOS:-echo:100}
@@ -160,8 +162,8 @@ for run in $(seq 1 "$REPEATS"); do
     for server in $SERVERS; do
       [[ $server == raw* && $scenario == polling* ]] && continue  # the raw ceilings speak WebSocket only
       echo "== run $run/$REPEATS: $server $scenario (fresh process, ${WARMUP_SECONDS}s load + ${DURATION}s measured)"
-      start_server "$server" 3120 "$OUT/$server-$run-${scenario/:/-}.log"
-      DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$LOADGEN" run --url "http://127.0.0.1:3120" \
+      start_server "$server" "$BASE_PORT" "$OUT/$server-$run-${scenario/:/-}.log"
+      DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$LOADGEN" run --url "http://127.0.0.1:$BASE_PORT" \
         --server-pid "$PID" --server-name "$server" --scenarios "$scenario" --warmup "$WARMUP_SECONDS" --duration "$DURATION" \
         --payload "$PAYLOAD" --clk-tck "$CLK_TCK" --round "$run" --source-ips "$SOURCE_IPS" --broadcast-rate "$BROADCAST_RATE" \
         --out "$TSV" --series "$SERIES" || echo "warning: load generator reported failures for $server" >&2

@@ -45,6 +45,55 @@ public sealed class InlineSchedulingHandlerTests
     }
 
     [Theory]
+    [InlineData(true, "thread pool")]
+    [InlineData(false, Completer)]
+    public async Task An_event_handler_continues_after_its_second_pending_await_on_the_thread_pool_only_in_inline_scheduling(bool inline, string expected)
+    {
+        var first = new TaskCompletionSource(); // continuations run synchronously, on the thread that completes it
+        var second = new TaskCompletionSource();
+        var suspended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await SioTest.StartAsync(
+            io => io.Of("/").OnConnection(socket =>
+                socket.On("wait", async e =>
+                {
+                    await first.Task;
+                    // Back on the thread pool (the first test): the second await must come back to it too.
+                    await new SignalWhenAwaited(second.Task, suspended);
+                    e.Ack(WhereAmI());
+                })),
+            o => o.EngineIo.InlineScheduling = inline);
+        var (client, _) = await SioClient.ConnectAndJoinAsync(host);
+        using (client)
+        {
+            await client.SendAsync("""421["wait"]""");
+            CompleteOnItsOwnThread(first);
+            await suspended.Task.Within();
+            CompleteOnItsOwnThread(second);
+
+            Assert.Equal($"""431["{expected}"]""", await client.ReceiveAsync());
+        }
+    }
+
+    /// <summary>
+    /// Awaits a task as <c>await task</c> does (capturing the current context) and says when the continuation is
+    /// registered, so the task can be completed only once the handler is suspended on it.
+    /// </summary>
+    private readonly struct SignalWhenAwaited(Task task, TaskCompletionSource registered) : System.Runtime.CompilerServices.INotifyCompletion
+    {
+        public SignalWhenAwaited GetAwaiter() => this;
+
+        public bool IsCompleted => false;
+
+        public void OnCompleted(Action continuation)
+        {
+            task.GetAwaiter().OnCompleted(continuation);
+            registered.TrySetResult();
+        }
+
+        public void GetResult() => task.GetAwaiter().GetResult();
+    }
+
+    [Theory]
     [InlineData(true, Context)]
     [InlineData(false, "none")]
     public async Task Connection_event_and_disconnect_handlers_start_under_the_context_that_moves_their_continuations_only_in_inline_scheduling(bool inline, string expected)
