@@ -24,9 +24,13 @@ internal sealed class SioClient : IDisposable
     public RawWebSocketClient Ws { get; }
 
     /// <summary>Opens an Engine.IO session over WebSocket at <paramref name="path"/> and reads the open packet.</summary>
-    public static async Task<SioClient> ConnectAsync(TestHost host, string? query = null, string? origin = null, string path = "socket.io", IReadOnlyDictionary<string, string>? headers = null)
+    public static Task<SioClient> ConnectAsync(TestHost host, string? query = null, string? origin = null, string path = "socket.io", IReadOnlyDictionary<string, string>? headers = null) =>
+        ConnectAsync(host.WebSocketAddress, query, origin, path, headers);
+
+    /// <summary>The same against a server at <paramref name="webSocketAddress"/> (<c>ws://host:port/</c>), a fixture process for example.</summary>
+    public static async Task<SioClient> ConnectAsync(Uri webSocketAddress, string? query = null, string? origin = null, string path = "socket.io", IReadOnlyDictionary<string, string>? headers = null)
     {
-        var uri = new Uri(host.WebSocketAddress, path + "/?EIO=4&transport=websocket" + (query is null ? "" : "&" + query));
+        var uri = new Uri(webSocketAddress, path + "/?EIO=4&transport=websocket" + (query is null ? "" : "&" + query));
         var ws = await RawWebSocketClient.ConnectAsync(uri, origin, headers);
         var open = await ws.ReceiveTextAsync(SioTest.Timeout);
         return new SioClient(ws, EioTestUtil.ParseOpen(open).GetProperty("sid").GetString()!);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using TypedIo.Diagnostics;
@@ -26,6 +27,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     private TaskCompletionSource? _written;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
+    private ReadTurn _turn;
 
     private WebSocketTransport(EngineIoSession session, HttpContext context)
     {
@@ -140,6 +142,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
             _reading = true;
             _session.SetDrainer(this);
+            var inline = _session.Server.Options.InlineScheduling;
             try
             {
                 while (_session.State != EngineIoSession.SessionState.Closed)
@@ -150,8 +153,23 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                         _session.Abort(EngineIoCloseReasons.TransportClose);
                         break;
                     }
-                    if (!await ReadMessageAsync(peek).ConfigureAwait(false))
+                    var started = inline ? Stopwatch.GetTimestamp() : 0;
+                    var read = ReadMessageAsync(peek);
+                    if (!read.IsCompletedSuccessfully)
+                    {
+                        if (!await read.ConfigureAwait(false))
+                            break;
+                        _turn.Reset();
+                    }
+                    else if (!read.Result)
+                    {
                         break;
+                    }
+                    else if (inline && _turn.Spend(started))
+                    {
+                        // Inline scheduling: let the engine thread serve the other sockets (see ReadTurn).
+                        await Task.Yield();
+                    }
                 }
             }
             catch (OperationCanceledException)
