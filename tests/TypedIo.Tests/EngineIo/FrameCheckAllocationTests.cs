@@ -59,7 +59,7 @@ public sealed class FrameCheckAllocationTests
     }
 
     /// <summary>Reads <c>data</c> over and over; writes go nowhere; everything completes synchronously.</summary>
-    private sealed class LoopingStream(byte[] data) : Stream
+    private sealed class LoopingStream(byte[] data) : AsyncOnlyStream
     {
         private int _position;
 
@@ -78,15 +78,6 @@ public sealed class FrameCheckAllocationTests
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => default;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,3 +1,4 @@
+using TypedIo.Tests.Infrastructure;
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
@@ -147,8 +148,8 @@ public sealed class WebSocketFrameWriterTests
         void WriteOne() => Write(stream, queue, encoded);
         void WriteSeveral() => Write(stream, queue, several);
 
-        Assert.Equal(0, AllocatedPerCall(WriteOne));
-        Assert.Equal(0, AllocatedPerCall(WriteSeveral));
+        Assert.Equal(0, AllocationMeter.PerCall(WriteOne, 2000));
+        Assert.Equal(0, AllocationMeter.PerCall(WriteSeveral, 2000));
         Assert.Equal(2 * 2005, recorder.WriteCount);
 
         static void Write(FrameCheckingStream stream, OutboundQueue queue, params ReadOnlySpan<EngineFrame> frames)
@@ -161,16 +162,6 @@ public sealed class WebSocketFrameWriterTests
                 throw new InvalidOperationException("The write did not complete at once.");
             write.GetAwaiter().GetResult();
         }
-    }
-
-    private static double AllocatedPerCall(Action call, int calls = 2000)
-    {
-        for (var i = 0; i < 5; i++)
-            call();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < calls; i++)
-            call();
-        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls;
     }
 
     private static OutboundQueue Queue(params EngineFrame[] frames)
@@ -240,7 +231,7 @@ public sealed class WebSocketFrameWriterTests
 /// optionally passing it on to <c>inner</c>; reads come from <c>inner</c>, else from <c>read</c> (then the end).
 /// Without <c>inner</c> everything completes at once.
 /// </summary>
-internal sealed class RecordingStream(byte[]? read = null, bool record = true, Stream? inner = null) : Stream
+internal sealed class RecordingStream(byte[]? read = null, bool record = true, Stream? inner = null) : AsyncOnlyStream
 {
     private readonly List<(ReadOnlyMemory<byte> Memory, byte[] Bytes)> _writes = [];
     private int _readPosition;
@@ -288,16 +279,7 @@ internal sealed class RecordingStream(byte[]? read = null, bool record = true, S
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using TypedIo.Tests.Infrastructure;
 using System.Text;
 using TypedIo.EngineIo;
 using TypedIo.SocketIo;
@@ -89,7 +90,7 @@ public class TypedBindingAllocationTests
         var text = HubParameter.Of<string>("text", allowsNull: false);
         SocketArgs? args = null;
         object? bound = null;
-        var bytes = AllocatedPerCall(() =>
+        var bytes = AllocationMeter.PerCall(() =>
         {
             decoder.Decode(message, out var packet, out _);
             args = SocketArgs.OfEvent(packet!, _parser);
@@ -110,7 +111,7 @@ public class TypedBindingAllocationTests
         var decoder = _parser.CreateDecoder();
         var message = new EngineMessage(Encoding.UTF8.GetBytes($"2[\"echo\",\"{Payload}\"]"), isBinary: false);
         object?[]? emitted = null;
-        var bytes = AllocatedPerCall(() =>
+        var bytes = AllocationMeter.PerCall(() =>
         {
             decoder.Decode(message, out var packet, out _);
             emitted = SocketArgs.OfEvent(packet!, _parser).ToEmitArgs();
@@ -122,13 +123,4 @@ public class TypedBindingAllocationTests
         Assert.True(bytes <= 520, $"{bytes} B per untyped event");
     }
 
-    private static double AllocatedPerCall(Action call, int calls = 200)
-    {
-        for (var i = 0; i < 5; i++)
-            call();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < calls; i++)
-            call();
-        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls;
-    }
 }

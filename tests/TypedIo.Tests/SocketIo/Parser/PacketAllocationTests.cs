@@ -1,3 +1,4 @@
+using TypedIo.Tests.Infrastructure;
 using System.Text;
 using TypedIo.EngineIo;
 using TypedIo.SocketIo;
@@ -19,7 +20,7 @@ public class PacketAllocationTests
     {
         object?[] args = [Payload];
         // 96 B exact frame bytes (42["echo","<64 B>"]), the frame list and the packet: no writer, no scratch buffer.
-        var bytes = AllocatedPerCall(() => _parser.EncodeEvent("/", "echo", args));
+        var bytes = AllocationMeter.PerCall(() => _parser.EncodeEvent("/", "echo", args));
         Assert.True(bytes <= 200, $"{bytes} B per encode");
     }
 
@@ -27,7 +28,7 @@ public class PacketAllocationTests
     public void Encoding_an_ack_allocates_the_frame_and_little_else()
     {
         object?[] args = [Payload];
-        var bytes = AllocatedPerCall(() => _parser.EncodeAck("/", 12, args));
+        var bytes = AllocationMeter.PerCall(() => _parser.EncodeAck("/", 12, args));
         Assert.True(bytes <= 200, $"{bytes} B per encode");
     }
 
@@ -36,19 +37,10 @@ public class PacketAllocationTests
     {
         var decoder = _parser.CreateDecoder();
         var message = new EngineMessage(Encoding.UTF8.GetBytes($"2[\"echo\",\"{Payload}\"]"), isBinary: false);
-        var bytes = AllocatedPerCall(() => decoder.Decode(message, out _, out _));
+        var bytes = AllocationMeter.PerCall(() => decoder.Decode(message, out _, out _));
         // 280 B: the packet, and its arguments with a copy of the JSON bytes (no document: it is built when the untyped
         // API asks for it; the arguments are the ones the socket's handlers get, so nothing is made again to dispatch).
         Assert.True(bytes <= 300, $"{bytes} B per decode");
     }
 
-    private static double AllocatedPerCall(Action call, int calls = 200)
-    {
-        for (var i = 0; i < 5; i++)
-            call();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < calls; i++)
-            call();
-        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls;
-    }
 }
