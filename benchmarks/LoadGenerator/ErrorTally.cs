@@ -65,11 +65,12 @@ internal sealed class ErrorTally
         }
     }
 
-    /// <summary>closed (close frame or end of stream), reset, timeout, refused, protocol (unexpected bytes), or the exception's type.</summary>
+    /// <summary>closed (close frame or end of stream), reset (by the peer), aborted (locally), timeout, refused, protocol (unexpected bytes), or the exception's type.</summary>
     public static string KindOf(Exception error) => error switch
     {
         ConnectionClosedException => "closed",
-        SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } => "reset",
+        SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.Shutdown } => "reset",
+        SocketException { SocketErrorCode: SocketError.ConnectionAborted } => "aborted",
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "refused",
         SocketException { SocketErrorCode: SocketError.TimedOut } => "timeout",
         TimeoutException or OperationCanceledException => "timeout",

@@ -257,7 +257,7 @@ internal static class Scenarios
                         return;
                     }
                     if (sender.Failed)
-                        sender = await ReplaceAsync(sender).ConfigureAwait(false);
+                        sender = await ReplaceAsync().ConfigureAwait(false);
                     for (int i = 7, value = seq; i >= 0; i--, value /= 10)
                         digits[i] = (byte)('0' + (value % 10));
                     WebSocketFrames.WriteMasked(sender.Frame, digitsAt, digits);
@@ -283,7 +283,7 @@ internal static class Scenarios
             }
         }
 
-        async Task<Sender> ReplaceAsync(Sender failed)
+        async Task<Sender> ReplaceAsync()
         {
             var replacement = await NewSenderAsync().ConfigureAwait(false);
             errors.Add("sender-replaced", "the broadcast sender's connection failed: a new sender took over");
