@@ -59,4 +59,20 @@ public class BroadcastLedgerTests
         Assert.Equal([2], _abandoned);
         Assert.Empty(_completed);
     }
+
+    [Fact]
+    public void A_broadcast_that_never_went_out_is_given_up_even_after_later_ones_completed()
+    {
+        var ledger = Ledger(1);
+        ledger.Sent(0); // its sender failed: no receiver will get it
+        for (var seq = 1; seq <= 10; seq++)
+        {
+            ledger.Sent(seq);
+            ledger.Delivered(seq);
+        }
+
+        Assert.Equal(1, ledger.AbandonOlderThan(TimeSpan.Zero));
+        Assert.Equal([1], _abandoned);
+        Assert.Equal(10, _completed.Count);
+    }
 }

@@ -68,13 +68,16 @@ internal sealed class BroadcastLedger(int members, int window, Action<long, int>
         }
     }
 
-    /// <summary>Gives up the broadcasts in flight sent more than <paramref name="age"/> ago; returns how many.</summary>
+    /// <summary>
+    /// Gives up the broadcasts in flight sent more than <paramref name="age"/> ago; returns how many. Looks back further
+    /// than the window: a broadcast that never went out (its sender failed) stays unfinished while later ones complete.
+    /// </summary>
     public int AbandonOlderThan(TimeSpan age)
     {
         var given = 0;
         lock (_gate)
         {
-            for (var seq = Math.Max(0, _lastSent - window + 1); seq <= _lastSent; seq++)
+            for (var seq = Math.Max(0, _lastSent - (Ring / 2)); seq <= _lastSent; seq++)
             {
                 var slot = seq % Ring;
                 if (Volatile.Read(ref _remaining[slot]) is > 0 and < Given && Stopwatch.GetElapsedTime(Volatile.Read(ref _sentAt[slot])) > age
