@@ -123,8 +123,10 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
         $"{result.Server,-8} {result.Scenario,-9} {result.Clients,6} clients: {result.MessagesPerSecond,10:N0} msg/s " +
         $"{result.MessagesPerCpuSecond,10:N0} msg/server-CPU-s  p50 {result.P50Us / 1000,7:0.###} ms  p99 {result.P99Us / 1000,7:0.###} ms  " +
         $"p99.9 {result.P999Us / 1000,7:0.###} ms  server CPU {100 * result.ServerCpuSeconds / result.Seconds,5:0}%  client CPU {100 * result.ClientCpuSeconds / result.Seconds,5:0}%" +
+        (double.IsNaN(result.ClientBytesPerMessage) ? "" : $" ({result.ClientCpuUsPerMessage:0.00} us/msg, {result.ClientBytesPerMessage:0.#} B/msg)") +
         (double.IsNaN(result.RssKbPerConnection) ? "" : $"  RSS {result.RssKbPerConnection:0.0} KB/conn") +
-        (result.Errors > 0 ? $"  errors {result.Errors}" : ""));
+        (result.Errors > 0 ? $"  errors ({result.ErrorKinds})" : "") +
+        (result.ClientsLost > 0 ? $"  LOST {result.ClientsLost} of {result.Clients} clients" : ""));
     if (output is not null)
         File.AppendAllText(output, result.ToTsv() + "\n");
     // Closed sockets and the server's cleanup should not bleed into the next scenario.

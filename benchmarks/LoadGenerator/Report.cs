@@ -23,7 +23,7 @@ internal static class Report
         [(TypedIo, Raw), (TypedIoInline, RawInline), (TypedIoReadyToRun, Raw)];
     private static readonly string[] ScenarioOrder = ["echo", "ack", "broadcast", "cluster-broadcast", "polling", "idle"];
 
-    private sealed record Row(string Server, string Scenario, int Clients, int Rounds, double Rate, double Efficiency, double P50, double P99, double P999, double ServerCpu, double ClientCpu, double RssPerConnection, long Errors);
+    private sealed record Row(string Server, string Scenario, int Clients, int Rounds, double Rate, double Efficiency, double P50, double P99, double P999, double ServerCpu, double ClientCpu, double RssPerConnection, long Errors, int ClientsLost, string ErrorKinds);
 
     public static string Build(List<Result> results)
     {
@@ -43,7 +43,7 @@ internal static class Report
                     Median(g.Select(r => r.P50Us)), Median(g.Select(r => r.P99Us)), Median(g.Select(r => r.P999Us)),
                     Median(g.Select(r => r.Seconds > 0 ? r.ServerCpuSeconds / r.Seconds : 0)),
                     Median(g.Select(r => r.Seconds > 0 ? r.ClientCpuSeconds / r.Seconds : 0)),
-                    Median(g.Select(r => r.RssKbPerConnection)), all.Sum(r => r.Errors));
+                    Median(g.Select(r => r.RssKbPerConnection)), all.Sum(r => r.Errors), all.Sum(r => r.ClientsLost), MergeKinds(all));
             })
             .OrderBy(r => Order(ScenarioOrder, r.Scenario)).ThenBy(r => r.Clients).ThenBy(r => Order(ServerOrder, r.Server))
             .ToList();
@@ -61,11 +61,14 @@ internal static class Report
         {
             var node = Find(Node, row.Scenario, row.Clients);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Scenario} | {row.Clients:N0} | {row.Server} | {row.Rate:N0} | {row.Efficiency:N0} | {Ratio(row.Efficiency, node?.Efficiency)} | {Ms(row.P50)} | {Ms(row.P99)} | {Ms(row.P999)} | {Ratio(row.P99, node?.P99)} | {row.ServerCpu:P0} | {row.ClientCpu:P0} | {row.Errors} |");
+                $"| {row.Scenario} | {Clients(row)} | {row.Server} | {row.Rate:N0} | {row.Efficiency:N0} | {Ratio(row.Efficiency, node?.Efficiency)} | {Ms(row.P50)} | {Ms(row.P99)} | {Ms(row.P999)} | {Ratio(row.P99, node?.P99)} | {row.ServerCpu:P0} | {row.ClientCpu:P0} | {Errors(row)} |");
         }
 
         foreach (var run in failed)
-            sb.AppendLine(CultureInfo.InvariantCulture, $"\nFailed run, left out of the medians: {run.Server} {run.Scenario}/{run.Clients} round {run.Round} ({run.Errors} error(s), nothing measured).");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"\nFailed run, left out of the medians: {run.Server} {run.Scenario}/{run.Clients} round {run.Round} ({ErrorText(run.Errors, run.ErrorKinds)}, nothing measured).");
+        // A run that lost clients measured fewer than it names: its rate is not comparable, whatever its efficiency.
+        foreach (var run in results.Where(r => r.ClientsLost > 0 && !failed.Contains(r)))
+            sb.AppendLine(CultureInfo.InvariantCulture, $"\nRun that lost clients (in the medians, marked \"lost\" above): {run.Server} {run.Scenario}/{run.Clients} round {run.Round}: {run.ClientsLost} of {run.Clients} lost ({ErrorText(run.Errors, run.ErrorKinds)}).");
 
         var idle = rows.Where(r => r.Scenario == "idle").ToList();
         if (idle.Count > 0)
@@ -77,7 +80,7 @@ internal static class Report
             {
                 var node = Find(Node, "idle", row.Clients);
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| idle | {row.Clients:N0} | {row.Server} | {row.RssPerConnection:0.0} KB | {Ratio(row.RssPerConnection, node?.RssPerConnection)} | {row.Rate:N0} | {row.Efficiency:N0} | {row.Errors} |");
+                    $"| idle | {Clients(row)} | {row.Server} | {row.RssPerConnection:0.0} KB | {Ratio(row.RssPerConnection, node?.RssPerConnection)} | {row.Rate:N0} | {row.Efficiency:N0} | {Errors(row)} |");
             }
         }
 
@@ -151,6 +154,30 @@ internal static class Report
         var ratio = value / r;
         var ok = higherIsBetter ? ratio >= factor : ratio <= factor;
         sb.AppendLine(CultureInfo.InvariantCulture, $"- {(ok ? "met" : "MISSED")}: {what} ({ratio:0.00}×)");
+    }
+
+    private static string Clients(Row row) =>
+        row.ClientsLost > 0 ? string.Create(CultureInfo.InvariantCulture, $"{row.Clients:N0} (**{row.ClientsLost:N0} lost**)") : row.Clients.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Errors(Row row) => row.Errors == 0 ? "0" : ErrorText(row.Errors, row.ErrorKinds);
+
+    // Rows of older results.tsv files have a count only.
+    private static string ErrorText(long count, string kinds) => kinds.Length > 0 ? kinds : count.ToString(CultureInfo.InvariantCulture) + " error(s)";
+
+    /// <summary>The error kinds of several runs added up: <c>closed: 3, timeout: 1</c>.</summary>
+    internal static string MergeKinds(IEnumerable<Result> runs)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var run in runs)
+        {
+            foreach (var part in run.ErrorKinds.Split(", ", StringSplitOptions.RemoveEmptyEntries))
+            {
+                var colon = part.LastIndexOf(": ", StringComparison.Ordinal);
+                if (colon > 0 && long.TryParse(part.AsSpan(colon + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                    counts[part[..colon]] = counts.GetValueOrDefault(part[..colon]) + n;
+            }
+        }
+        return string.Join(", ", counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value}"));
     }
 
     private static int Order(string[] order, string value)
