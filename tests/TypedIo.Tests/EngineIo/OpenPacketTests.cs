@@ -33,6 +33,26 @@ public sealed class OpenPacketTests
         var frame = OpenPacket.Create("s", [], new EngineIoOptions());
         Assert.Equal("""0{"sid":"s","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}""", frame.ToString());
     }
+
+    [Fact]
+    public void Open_packet_is_one_array_with_its_WebSocket_header_in_front()
+    {
+        var options = new EngineIoOptions();
+        _ = OpenPacket.Create("abcdefghijklmnopqrst", [], options); // the thread's JSON buffer and writer, made once
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var frame = OpenPacket.Create("abcdefghijklmnopqrst", [], options);
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Framed like every text packet the server encodes: a WebSocket sends the array as it is, no copy behind a header.
+        var framed = frame.WebSocketFrame.Span;
+        Assert.Equal(2 + frame.Bytes.Length, framed.Length);
+        Assert.Equal(new byte[] { 0x81, (byte)frame.Bytes.Length }, framed[..2].ToArray());
+        Assert.Equal("""0{"sid":"abcdefghijklmnopqrst","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}""", frame.ToString());
+        // The frame's array (24 B of object header and length + the bytes, rounded up to 8: 136 B) is all; 928 B before
+        // (a buffer writer with its 160 B array, a Utf8JsonWriter with its own state, the packet copied out).
+        Assert.True(bytes <= 24 + ((framed.Length + 7) & ~7), $"{bytes} B for an open packet");
+    }
 }
 
 public sealed class SessionIdTests

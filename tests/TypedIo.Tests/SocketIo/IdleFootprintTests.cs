@@ -82,6 +82,21 @@ public sealed class IdleFootprintTests
     }
 
     [Fact]
+    public void The_checked_connection_holds_no_semaphore_for_its_writes()
+    {
+        _ = new FrameCheckingStream(Stream.Null, maxPayload: 1000);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var stream = new FrameCheckingStream(Stream.Null, maxPayload: 1000);
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 112 B: the stream alone, its write gate a flag and a waiter list made on the first contention
+        // (FrameCheckingWriteGateTests); 192 B before (a 104 B stream, a SemaphoreSlim of 64 B and its 24 B lock box).
+        Assert.True(bytes <= 112, $"{bytes} B for a checked connection");
+        GC.KeepAlive(stream);
+    }
+
+    [Fact]
     public async Task Messages_wait_for_the_connect_and_for_each_other_without_a_semaphore_per_session()
     {
         // The receive gate is a count with a semaphore made on the first contention: under contention it must still

@@ -108,8 +108,6 @@ public readonly struct EngineFrame
         return new EngineFrame(bytes, false, headerLength: (byte)headerLength);
     }
 
-    internal static EngineFrame Text(byte[] encodedPacket) => new(encodedPacket, false);
-
     /// <inheritdoc />
     public override string ToString() =>
         IsBinary ? $"<binary {Bytes.Length} bytes>" : Encoding.UTF8.GetString(Bytes.Span);

@@ -23,7 +23,8 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     private static readonly TimeSpan CloseWriteTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Stream _inner;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    // One write at a time (no semaphore per connection: see WriteGate).
+    private WriteGate _writeGate;
     private ClientFrameChecker _checker;
     private volatile FrameViolation? _violation;
     private bool _closeSent;
@@ -94,7 +95,7 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     private async Task SendCloseAsync(WebSocketCloseStatus status)
     {
         // A frame the WebSocket is still writing must end first; if it cannot (the client reads nothing), give up.
-        if (!await _writeGate.WaitAsync(CloseWriteTimeout).ConfigureAwait(false))
+        if (!_writeGate.TryEnter() && !await _writeGate.EnterAsync(CloseWriteTimeout, CancellationToken.None).ConfigureAwait(false))
             return;
         try
         {
@@ -116,7 +117,7 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
         }
         finally
         {
-            _writeGate.Release();
+            _writeGate.Exit();
         }
     }
 
@@ -125,7 +126,7 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!_writeGate.Wait(0))
+        if (!_writeGate.TryEnter())
             return WaitAndWriteAsync(buffer, cancellationToken);
         return WriteHoldingGate(buffer, cancellationToken);
     }
@@ -142,12 +143,12 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
         }
         catch
         {
-            _writeGate.Release();
+            _writeGate.Exit();
             throw;
         }
         if (write.IsCompleted)
         {
-            _writeGate.Release();
+            _writeGate.Exit();
             return write;
         }
         return ReleaseAfterAsync(write);
@@ -162,13 +163,13 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
         }
         finally
         {
-            _writeGate.Release();
+            _writeGate.Exit();
         }
     }
 
     private async ValueTask WaitAndWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _writeGate.EnterAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         await WriteHoldingGate(buffer, cancellationToken).ConfigureAwait(false);
     }
 
@@ -178,7 +179,7 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     /// </summary>
     public ValueTask WriteFramesAsync(ReadOnlyMemory<byte> frames)
     {
-        if (!_writeGate.Wait(0))
+        if (!_writeGate.TryEnter())
             return WaitAndWriteFramesAsync(frames);
         return WriteFramesHoldingGate(frames);
     }
@@ -203,12 +204,12 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
         }
         catch
         {
-            _writeGate.Release();
+            _writeGate.Exit();
             throw;
         }
         if (flush.IsCompleted)
         {
-            _writeGate.Release();
+            _writeGate.Exit();
             return flush;
         }
         return ReleaseAfterAsync(flush);
@@ -224,13 +225,13 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
         }
         finally
         {
-            _writeGate.Release();
+            _writeGate.Exit();
         }
     }
 
     private async ValueTask WaitAndWriteFramesAsync(ReadOnlyMemory<byte> frames)
     {
-        await _writeGate.WaitAsync().ConfigureAwait(false);
+        await _writeGate.EnterAsync(Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
         await WriteFramesHoldingGate(frames).ConfigureAwait(false);
     }
 
