@@ -388,19 +388,59 @@ internal static class Scenarios
         var rss0 = ProcessStats.RssKb(settings.ServerPid);
         var cpu0 = settings.ServerCpuTicks();
         var t0 = Stopwatch.GetTimestamp();
-        var clients = await ConnectManyAsync(count, settings, ct => WsClient.ConnectAsync(settings.Url, transport, ct), errors).ConfigureAwait(false);
+        // Each connection is read from the moment it is open, so it answers the server's pings (ReceiveAsync does) as a
+        // real idle client does: else the server closes it pingInterval + pingTimeout after it opened, and a connect
+        // burst longer than that reads the RSS of fewer connections.
+        var open = 0;
+        using var holding = new CancellationTokenSource();
+        var readers = new List<Task>(count);
+        var clients = await ConnectManyAsync(count, settings, async ct =>
+        {
+            var client = await WsClient.ConnectAsync(settings.Url, transport, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref open);
+            lock (readers)
+                readers.Add(HoldAsync(client, errors, () => Interlocked.Decrement(ref open), holding.Token));
+            return client;
+        }, errors).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         var cpu1 = settings.ServerCpuTicks();
         await Task.Delay(TimeSpan.FromSeconds(settings.IdleSettleSeconds)).ConfigureAwait(false);
         var rss1 = ProcessStats.RssKb(settings.ServerPid);
-        var perConnection = clients.Count > 0 ? (rss1 - rss0) / (double)clients.Count : double.NaN;
+        // Only connections still open when RSS was read count (a lost one is in the error tally).
+        var held = Volatile.Read(ref open);
+        var perConnection = held > 0 ? (rss1 - rss0) / (double)held : double.NaN;
+        holding.Cancel();
         foreach (var client in clients)
             client.Dispose();
+        Task[] all;
+        lock (readers)
+            all = [.. readers];
+        await Task.WhenAll(all).ConfigureAwait(false);
         // Messages: connections opened (handshake + CONNECT) per second and per server CPU-second.
         var result = new Result(settings.Round, settings.ServerName, "idle", count, clients.Count, seconds, (cpu1 - cpu0) / (double)settings.ClockTicksPerSecond, 0, double.NaN, double.NaN, double.NaN, perConnection, errors.Count,
             ClientsLost: errors.ClientsLost, ErrorKinds: errors.Summary());
         errors.Report(Console.Error);
         return result;
+    }
+
+    /// <summary>Reads (and so answers pings) until the run ends; a connection the server closes before that is lost.</summary>
+    private static async Task HoldAsync(WsClient client, ErrorTally errors, Action closed, CancellationToken stop)
+    {
+        await Task.Yield();
+        try
+        {
+            while (true)
+                await client.ReceiveAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stop.IsCancellationRequested)
+        {
+            closed();
+            errors.AddLost(ex);
+        }
+        catch (Exception)
+        {
+            // The run disposed the client.
+        }
     }
 
     private static Result Build(Settings settings, string scenario, int clients, Measured measured, Histogram histogram, ErrorTally errors)
