@@ -81,6 +81,7 @@ public class ParserEncodeBenchmarks
     private readonly object?[] _stringArgs = [Packets.Payload];
     private object?[] _nodeArgs = null!;
     private object?[] _elementArgs = null!;
+    private object?[] _objectElementArgs = null!;
     private readonly object?[] _binaryArgs = [Packets.BinaryData];
     private readonly object?[] _poco = [new ChatMessage("alice", "hello world", 42)];
 
@@ -90,6 +91,8 @@ public class ParserEncodeBenchmarks
         _nodeArgs = [JsonValue.Create(Packets.Payload)];
         using var document = JsonDocument.Parse($"\"{Packets.Payload}\"");
         _elementArgs = [document.RootElement.Clone()];
+        using var received = JsonDocument.Parse(Packets.Object.AsMemory(1));
+        _objectElementArgs = [received.RootElement[1].Clone()];
     }
 
     [Benchmark(Description = "encode event, string arg")]
@@ -100,6 +103,9 @@ public class ParserEncodeBenchmarks
 
     [Benchmark(Description = "encode event, JsonElement arg")]
     public EncodedPacket EncodeElement() => _parser.EncodeEvent("/", "echo", _elementArgs);
+
+    [Benchmark(Description = "encode event, JsonElement object arg")]
+    public EncodedPacket EncodeObjectElement() => _parser.EncodeEvent("/", "echo", _objectElementArgs);
 
     [Benchmark(Description = "encode event, POCO arg")]
     public EncodedPacket EncodePoco() => _parser.EncodeEvent("/", "chat", _poco);

@@ -6,15 +6,18 @@ namespace TypedIo.SocketIo;
 /// </summary>
 public sealed class SocketEvent
 {
-    private readonly long _ackId; // -1 without ack (ack ids are never negative): 8 bytes less per event than a long?
-    private int _acked;
+    private const long NoAck = long.MinValue;
+
+    // The client's ack id while unanswered, its complement (negative, never NoAck) once answered, NoAck without ack:
+    // one field for the id and the answered flag, so an event is 48 bytes, not 56 (ack ids are never negative).
+    private long _ack;
 
     internal SocketEvent(Socket socket, string name, SocketArgs args, long? ackId)
     {
         Socket = socket;
         Name = name;
         Args = args;
-        _ackId = ackId ?? -1;
+        _ack = ackId ?? NoAck;
     }
 
     /// <summary>The socket that sent the event.</summary>
@@ -27,10 +30,10 @@ public sealed class SocketEvent
     public SocketArgs Args { get; }
 
     /// <summary>Whether the client is waiting for an ack.</summary>
-    public bool HasAck => _ackId >= 0;
+    public bool HasAck => Volatile.Read(ref _ack) != NoAck;
 
     /// <summary>Whether the ack was sent already.</summary>
-    public bool IsAcknowledged => Volatile.Read(ref _acked) != 0;
+    public bool IsAcknowledged => Volatile.Read(ref _ack) is < 0 and not NoAck;
 
     /// <summary>
     /// Answers the client's ack with <paramref name="args"/>. Only the first answer is sent; later ones, answers to an
@@ -39,8 +42,9 @@ public sealed class SocketEvent
     /// </summary>
     public bool Ack(params object?[] args)
     {
-        if (_ackId < 0 || Interlocked.Exchange(ref _acked, 1) != 0)
-            return false;
-        return Socket.SendAck(_ackId, Name, args);
+        var id = Volatile.Read(ref _ack);
+        if (id < 0 || Interlocked.CompareExchange(ref _ack, ~id, id) != id)
+            return false; // no ack, or answered already
+        return Socket.SendAck(id, Name, args);
     }
 }

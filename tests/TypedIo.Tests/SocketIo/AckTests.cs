@@ -75,23 +75,29 @@ public sealed class AckTests
         }
     }
 
-    [Fact]
-    public async Task The_handler_acks_once_and_a_second_ack_returns_false_and_sends_nothing()
+    // The event keeps its ack id and whether it was answered in one field (the id's complement once answered): the
+    // smallest and the largest ids a client can send take the same path as any other.
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("9007199254740991")]
+    public async Task The_handler_acks_once_and_a_second_ack_returns_false_and_sends_nothing(string ackId)
     {
-        var results = SioTest.Signal<(bool, bool, bool)>();
+        var results = SioTest.Signal<(bool, bool, bool, bool, bool)>();
         var (host, client, _) = await StartAsync(s => s.On("x", e =>
         {
+            var before = e.IsAcknowledged;
             var first = e.Ack("first");
             var second = e.Ack("second");
-            results.SetResult((first, second, e.IsAcknowledged));
+            results.SetResult((before, first, second, e.IsAcknowledged, e.HasAck));
         }));
         await using (host)
         using (client)
         {
-            await client.SendAsync("""421["x"]""");
+            await client.SendAsync($$"""42{{ackId}}["x"]""");
 
-            Assert.Equal("""431["first"]""", await client.ReceiveAsync());
-            Assert.Equal((true, false, true), await results.Task.Within());
+            Assert.Equal($$"""43{{ackId}}["first"]""", await client.ReceiveAsync());
+            Assert.Equal((false, true, false, true, true), await results.Task.Within());
             await client.SendAsync("""42["marker"]""");
             Assert.Equal("""42["marker"]""", await client.ReceiveAsync());
         }

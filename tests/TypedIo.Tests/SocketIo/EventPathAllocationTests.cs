@@ -57,12 +57,13 @@ public sealed class EventPathAllocationTests : IDisposable
         var message = Text($"21[\"ack\",\"{Payload}\"]");
         Assert.Equal([$"431[\"{Payload}\"]"], Handle(message));
 
-        // 576 B (784 B before the cuts of 2026-12-05): the arguments with a copy of the payload's bytes (88 + 104 B),
-        // the event (56 B), the tree ToEmitArgs asks for (JsonDocument and its metadata, 160 B), the argument array and
-        // the boxed JsonElement (32 + 32 B), the reply frame's bytes with their WebSocket header (104 B; 96 B without
-        // it). No packet object, no frame list.
+        // 568 B (784 B before the cuts of 2026-12-05, 576 B before the event kept its ack id and answered flag in one
+        // field, 2026-12-06): the arguments with a copy of the payload's bytes (88 + 104 B), the event (48 B), the tree
+        // ToEmitArgs asks for (JsonDocument and its metadata, 160 B), the argument array and the boxed JsonElement
+        // (32 + 32 B), the reply frame's bytes with their WebSocket header (104 B; 96 B without it). No packet object,
+        // no frame list.
         var bytes = AllocatedPerEvent(message);
-        Assert.True(bytes <= 590, $"{bytes} B per event with ack");
+        Assert.True(bytes <= 572, $"{bytes} B per event with ack");
     }
 
     [Fact]
@@ -72,9 +73,10 @@ public sealed class EventPathAllocationTests : IDisposable
         var message = Text($"2[\"echo\",\"{Payload}\"]");
         Assert.Equal([$"42[\"echo\",\"{Payload}\"]"], Handle(message));
 
-        // 648 B (864 B before): as the ack, plus the hub's bound argument array and HubInvocation.
+        // 640 B (864 B before the cuts of 2026-12-05, 648 B before 2026-12-06): as the ack, plus the hub's bound
+        // argument array and HubInvocation.
         var bytes = AllocatedPerEvent(message);
-        Assert.True(bytes <= 670, $"{bytes} B per echo");
+        Assert.True(bytes <= 644, $"{bytes} B per echo");
     }
 
     [Fact]
