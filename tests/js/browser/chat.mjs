@@ -85,7 +85,7 @@ browser = await chromium.launch({
 let releaseHeld;
 const ending = new Promise((resolve) => { releaseHeld = resolve; });
 
-/** A promise per key, resolved from outside: when(key) to wait, when(key).resolve() to release. */
+/** A promise per key, resolved from outside: `const s = signals();` then `await s(key)` waits for `s(key).resolve()`. */
 function signals() {
   const map = new Map();
   return (key) => {
