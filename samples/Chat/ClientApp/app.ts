@@ -173,7 +173,14 @@ login.addEventListener("submit", (event) => {
   room = "";
   loginError.textContent = "";
   setState("connecting", "Connecting…");
-  const current: ChatSocket = io({ auth: adminKey ? { name, adminKey } : { name } });
+  // WebSocket first, long polling only when a WebSocket cannot be opened (a proxy that blocks it). Starting with
+  // long polling (the default) leaves a GET in flight when the server refuses the connection, and that GET can reach
+  // the server after the client's close: an HTTP 400 "Session ID unknown" in the console (Node's server does the same).
+  const current: ChatSocket = io({
+    auth: adminKey ? { name, adminKey } : { name },
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  });
   socket = current;
 
   current.on("connect", async () => {

@@ -32,7 +32,7 @@ public sealed class EngineIoSession
 
     // Heartbeat, in milliseconds of EngineIoServer.NowMilliseconds (monotonic, from the server's TimeProvider).
     private long _pingDueAt;
-    private long _pongDeadline;
+    private long _pongDeadline; // when the ping was sent + pingTimeout; 0 while no ping waits for its pong
     private long _closeDeadline;
 
     internal EngineIoSession(string id, EngineIoServer server, bool isWebSocket, EngineIoHandshake handshake)
@@ -229,8 +229,10 @@ public sealed class EngineIoSession
     // ---- heartbeat ----
 
     /// <summary>
-    /// Sends the ping when it is due and closes the session when its pong is late. The pong deadline counts from
-    /// when the ping was due, so the verdict is the same whether a timer tick or a request gets here first.
+    /// Sends the ping when it is due and closes the session when its pong is late. As in Node's engine.io, the pong
+    /// deadline counts from when the ping was sent (queued for the transport), not from when it was due: a ping that
+    /// goes out late (a busy machine, a late tick) still leaves the client the whole pingTimeout to answer. Requests
+    /// call this too, so a deadline that passed is noticed when the client's next request arrives, before any tick.
     /// </summary>
     internal void CheckHeartbeat(long now)
     {
@@ -240,7 +242,8 @@ public sealed class EngineIoSession
             if (_state == SessionState.Closing)
             {
                 // No ping goes out while closing, but the client's deadline still holds: a client that stopped
-                // answering is forgotten pingInterval + pingTimeout after its last pong, whatever the close timeout.
+                // answering is forgotten pingInterval + pingTimeout after its last pong, whatever the close timeout
+                // (Node's engine.io also starts the ping timeout at the due time while closing, without the ping).
                 var pongDeadline = _pongDeadline != 0 ? _pongDeadline : _pingDueAt + (long)_server.Options.PingTimeout.TotalMilliseconds;
                 expired = now >= pongDeadline;
                 closeTimedOut = now >= _closeDeadline;
@@ -249,7 +252,8 @@ public sealed class EngineIoSession
             {
                 if (_pongDeadline == 0 && now >= _pingDueAt)
                 {
-                    _pongDeadline = _pingDueAt + (long)_server.Options.PingTimeout.TotalMilliseconds;
+                    // The ping is queued right after the lock; the scheduler's "now" can be a few sessions old.
+                    _pongDeadline = Math.Max(now, _server.NowMilliseconds) + (long)_server.Options.PingTimeout.TotalMilliseconds;
                     sendPing = true;
                 }
                 expired = _pongDeadline != 0 && now >= _pongDeadline;
@@ -264,6 +268,11 @@ public sealed class EngineIoSession
             Send(EngineFrame.PingFrame);
     }
 
+    /// <summary>
+    /// The pong to the ping that waits: its deadline goes and the next ping is due pingInterval from now. A pong no ping
+    /// asked for is ignored (Node's engine.io lets it postpone the next ping: docs/engine-io.md), and as in Node no
+    /// other packet touches the heartbeat (a v4 client's messages do not count as a pong).
+    /// </summary>
     private void OnPong()
     {
         lock (_gate)

@@ -2,8 +2,10 @@ namespace TypedIo.EngineIo;
 
 /// <summary>
 /// One timer for all sessions of a server instead of two per session: each tick sends the pings that are due
-/// and closes sessions whose pong is late. Requests check the same deadlines on arrival, so the tick only bounds
-/// how late a ping goes out, not whether a dead session is noticed.
+/// and closes sessions whose pong is late. A ping's pong deadline counts from when it is sent (as in Node's
+/// engine.io), so a late tick gives the client no less time to answer; it only delays the ping, and with it the
+/// verdict on a silent client, by up to a tick. Requests check the same deadlines on arrival, so a client that
+/// comes back after its deadline is refused even before the tick that would have closed it.
 /// </summary>
 internal sealed class HeartbeatScheduler : IAsyncDisposable
 {

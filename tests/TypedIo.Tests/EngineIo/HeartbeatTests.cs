@@ -143,13 +143,75 @@ public sealed class HeartbeatTests
         using var client = await RawPollingClient.ConnectAsync(host);
         var session = await handler.WaitConnectedAsync();
 
-        // The timers of this clock never fire: only the request can notice the deadline.
-        clock.Advance(Interval + PingTimeout + TimeSpan.FromMilliseconds(1));
+        // The timers of this clock never fire: the poll sends the due ping, and only a request can notice its deadline.
+        clock.Advance(Interval);
+        Assert.Equal(["2"], await client.PollAsync());
+        clock.Advance(PingTimeout + TimeSpan.FromMilliseconds(1));
         Assert.True(session.IsOpen);
 
         using var response = await client.StartGetAsync().WithTimeout();
 
         await EioTestUtil.AssertErrorAsync(response, 1, "Session ID unknown");
+        Assert.Equal(EngineIoCloseReasons.PingTimeout, await handler.WaitClosedAsync(session.Id));
+    }
+
+    [Fact]
+    public async Task A_ping_sent_late_by_a_request_leaves_the_client_the_whole_ping_timeout()
+    {
+        var handler = new RecordingHandler(echo: false);
+        var (host, clock) = await StartWithManualClockAsync(handler);
+        await using var _ = host;
+        using var client = await RawPollingClient.ConnectAsync(host);
+        var session = await handler.WaitConnectedAsync();
+
+        // No tick sent the ping when it was due; the client's poll comes just before due + pingTimeout and sends it.
+        clock.Advance(Interval + PingTimeout - TimeSpan.FromMilliseconds(10));
+        Assert.Equal(["2"], await client.PollAsync());
+
+        // The pong comes 100 ms after the ping (within pingTimeout), 90 ms after due + pingTimeout: the session stays.
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        using (var pong = await client.PostRawAsync("3"))
+            Assert.True(pong.IsSuccessStatusCode, $"the pong got {(int)pong.StatusCode}: {await pong.Content.ReadAsStringAsync()}");
+        await client.PostAsync("4alive");
+        Assert.Equal("alive", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
+        Assert.True(session.IsOpen);
+    }
+
+    [Fact]
+    public async Task A_ping_sent_by_a_late_tick_leaves_the_client_the_whole_ping_timeout()
+    {
+        var handler = new RecordingHandler(echo: false);
+        var (host, clock) = await StartWithManualClockAsync(handler);
+        await using var _ = host;
+        var (client, _) = await RawWebSocketClient.HandshakeAsync(host);
+        using var _1 = client;
+        var session = await handler.WaitConnectedAsync();
+        // What a tick of the heartbeat scheduler does for each session, at a moment the test chooses.
+        void Tick() => session.CheckHeartbeat(clock.GetTimestamp());
+
+        // The tick that sends the ping comes late, just before due + pingTimeout.
+        clock.Advance(Interval + PingTimeout - TimeSpan.FromMilliseconds(10));
+        Tick();
+        Assert.Equal("2", await client.ReceiveTextAsync());
+
+        // A tick 100 ms after the ping (within pingTimeout, but after due + pingTimeout) keeps the session.
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        Tick();
+        Assert.True(session.IsOpen, $"closed by {session.CloseReason} 100 ms after its ping");
+
+        await client.SendTextAsync("3");
+        await client.SendTextAsync("4alive");
+        Assert.Equal("alive", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
+
+        // The next ping is due pingInterval after the pong; unanswered, it closes the session pingTimeout after it was sent.
+        clock.Advance(Interval);
+        Tick();
+        Assert.Equal("2", await client.ReceiveTextAsync());
+        clock.Advance(PingTimeout - TimeSpan.FromMilliseconds(1));
+        Tick();
+        Assert.True(session.IsOpen);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Tick();
         Assert.Equal(EngineIoCloseReasons.PingTimeout, await handler.WaitClosedAsync(session.Id));
     }
 
