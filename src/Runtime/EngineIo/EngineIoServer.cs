@@ -55,7 +55,11 @@ public sealed class EngineIoServer : IAsyncDisposable
 
     /// <summary>Monotonic milliseconds of <see cref="TimeProvider"/>: the clock of heartbeat and close deadlines.</summary>
     internal long NowMilliseconds => (long)(TimeProvider.GetTimestamp() * 1000.0 / TimeProvider.TimestampFrequency);
-    internal ICollection<EngineIoSession> Sessions => _sessions.Values;
+    /// <summary>
+    /// The open sessions, enumerated in place: <c>Values</c> would copy every session into a new list, under all of the
+    /// dictionary's locks, on each heartbeat tick.
+    /// </summary>
+    internal IEnumerable<KeyValuePair<string, EngineIoSession>> Sessions => _sessions;
 
     /// <summary>Finds an open session by id.</summary>
     public bool TryGetSession(string sid, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out EngineIoSession? session) =>

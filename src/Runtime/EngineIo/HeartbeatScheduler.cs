@@ -27,23 +27,26 @@ internal sealed class HeartbeatScheduler : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                var now = _server.NowMilliseconds;
-                foreach (var session in _server.Sessions)
-                {
-                    try
-                    {
-                        session.CheckHeartbeat(now);
-                    }
-                    catch (Exception ex)
-                    {
-                        EngineIoLog.HeartbeatFailed(_server.Logger, session.Id, ex);
-                    }
-                }
-            }
+                CheckAll(_server, _server.NowMilliseconds);
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>One tick: sends the pings that are due and closes the sessions whose pong is late, at <paramref name="now"/>.</summary>
+    internal static void CheckAll(EngineIoServer server, long now)
+    {
+        foreach (var (_, session) in server.Sessions)
+        {
+            try
+            {
+                session.CheckHeartbeat(now);
+            }
+            catch (Exception ex)
+            {
+                EngineIoLog.HeartbeatFailed(server.Logger, session.Id, ex);
+            }
         }
     }
 
