@@ -165,9 +165,6 @@ public sealed class FrameCheckingWriteGateTests
             Interlocked.Decrement(ref _inside);
         }
 
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -179,7 +176,5 @@ public sealed class FrameCheckingWriteGateTests
             return new ValueTask<int>(count);
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 }

@@ -259,9 +259,6 @@ internal sealed class RecordingStream(byte[]? read = null, bool record = true, S
         return inner is null ? default : inner.WriteAsync(buffer, cancellationToken);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override Task FlushAsync(CancellationToken cancellationToken) =>
         inner is null ? Task.CompletedTask : inner.FlushAsync(cancellationToken);
 
@@ -275,9 +272,6 @@ internal sealed class RecordingStream(byte[]? read = null, bool record = true, S
         _readPosition += count;
         return new ValueTask<int>(count);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Flush() { }
 
