@@ -161,6 +161,7 @@ internal static class PollingTransport
             return;
         }
 
+        var posting = true;
         try
         {
             if (string.Equals(context.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase))
@@ -219,11 +220,16 @@ internal static class PollingTransport
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "text/html";
             response.ContentLength = Ok.Length;
+            // The POST is over before its answer goes out: the client sends its next POST as soon as it has the answer,
+            // and that one may be handled on another thread before this method would get to its end.
+            posting = false;
+            session.EndPost();
             await response.Body.WriteAsync(Ok, context.RequestAborted).ConfigureAwait(false);
         }
         finally
         {
-            session.EndPost();
+            if (posting)
+                session.EndPost();
         }
     }
 

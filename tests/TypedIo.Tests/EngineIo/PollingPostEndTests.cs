@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using TypedIo.EngineIo;
+using TypedIo.Tests.Infrastructure;
+
+namespace TypedIo.Tests.EngineIo;
+
+/// <summary>
+/// A POST is over for the session once its answer goes out: a client that sends its next POST as soon as it has the
+/// answer (engine.io-client does) is not taken for one that overlaps its POSTs, however late the first request's
+/// handler gets to its end.
+/// </summary>
+public sealed class PollingPostEndTests
+{
+    [Fact]
+    public async Task The_next_POST_sent_on_the_answer_of_the_last_is_accepted_while_the_last_one_has_not_finished()
+    {
+        var handler = new RecordingHandler(echo: false);
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = 0;
+        var host = await TestHost.StartAsync(
+            app => app.MapEngineIo(EioTestUtil.Path, handler),
+            middleware: app => app.Use(async (context, next) =>
+            {
+                // Holds the first POST's handler after its answer was sent, as a busy thread would.
+                if (HttpMethods.IsPost(context.Request.Method) && Interlocked.Exchange(ref held, 1) == 0)
+                    context.Response.Body = new HoldAfterWrite(context.Response.Body, answered, release.Task);
+                await next(context);
+            }));
+        await using var _ = host;
+        using var client = await RawPollingClient.ConnectAsync(host);
+        await handler.WaitConnectedAsync();
+
+        var first = client.PostRawAsync("4one");
+        await answered.Task.WithTimeout();
+        // Another connection, as the first one's handler has not finished: the client has its "ok" already.
+        using var other = EioTestUtil.NewHttpClient();
+        using (var second = await other.PostAsync(client.Uri, EioTestUtil.Text("4two")).WithTimeout())
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        release.SetResult();
+        using (var response = await first)
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.Equal("one", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
+        Assert.Equal("two", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
+    }
+
+    /// <summary>Writes and flushes what it is given, then waits for <paramref name="release"/>.</summary>
+    private sealed class HoldAfterWrite(Stream inner, TaskCompletionSource written, Task release) : Stream
+    {
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await inner.WriteAsync(buffer, cancellationToken);
+            await inner.FlushAsync(cancellationToken);
+            written.TrySetResult();
+            await release;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
