@@ -21,26 +21,46 @@ internal static class Scenarios
 
     private static string Payload(int bytes, string prefix = "") => prefix + new string('x', Math.Max(0, bytes - prefix.Length));
 
-    private static async Task<List<T>> ConnectManyAsync<T>(int count, Settings settings, Func<CancellationToken, Task<T>> connect, ErrorTally errors)
+    /// <summary>
+    /// Opens <paramref name="count"/> clients, <see cref="Settings.ConnectParallelism"/> at a time; one that fails is
+    /// counted as lost. With <paramref name="giveUp"/>, the first loss cancels it and the connections not yet begun.
+    /// </summary>
+    private static async Task<List<T>> ConnectManyAsync<T>(int count, Settings settings, Func<CancellationToken, Task<T>> connect, ErrorTally errors, CancellationTokenSource? giveUp = null)
         where T : class
     {
         var result = new List<T>(count);
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = settings.ConnectParallelism }, async (_, _) =>
+        var stop = giveUp?.Token ?? CancellationToken.None;
+        try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = settings.ConnectParallelism, CancellationToken = stop }, async (_, _) =>
             {
-                var client = await connect(timeout.Token).ConfigureAwait(false);
-                lock (result)
-                    result.Add(client);
-            }
-            catch (Exception ex)
-            {
-                errors.AddLost(ex);
-            }
-        }).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                timeout.CancelAfter(ConnectTimeout);
+                try
+                {
+                    var client = await connect(timeout.Token).ConfigureAwait(false);
+                    lock (result)
+                        result.Add(client);
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested)
+                {
+                    errors.AddLost(ex);
+                    giveUp?.Cancel();
+                }
+                catch (Exception)
+                {
+                    // Given up: another connection was lost first.
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
         return result;
     }
+
+    /// <summary>How long one client may take to connect (TCP, upgrade, open packet, CONNECT and its reply).</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// echo and ack: every client is a closed loop with one request outstanding. A client whose connection fails drops
@@ -380,7 +400,11 @@ internal static class Scenarios
         return Build(settings, "polling", count, measured, window.Histogram, errors);
     }
 
-    /// <summary>idle: N WebSocket connections joined to "/" and held; server RSS growth per connection.</summary>
+    /// <summary>
+    /// idle: N WebSocket connections joined to "/" and held; server RSS growth per connection. All N must be open when
+    /// RSS is read, else the run fails (<see cref="IncompleteRunException"/>): RSS over fewer connections than named is
+    /// no result. The first connection lost stops the connect burst.
+    /// </summary>
     private static async Task<Result> IdleAsync(int count, Settings settings, Transport transport)
     {
         var errors = new ErrorTally();
@@ -393,34 +417,49 @@ internal static class Scenarios
         // burst longer than that reads the RSS of fewer connections.
         var open = 0;
         using var holding = new CancellationTokenSource();
+        using var giveUp = new CancellationTokenSource();
         var readers = new List<Task>(count);
-        var clients = await ConnectManyAsync(count, settings, async ct =>
+        var opened = new List<WsClient>(count);
+        try
         {
-            var client = await WsClient.ConnectAsync(settings.Url, transport, ct).ConfigureAwait(false);
-            Interlocked.Increment(ref open);
+            var clients = await ConnectManyAsync(count, settings, async ct =>
+            {
+                var client = await WsClient.ConnectAsync(settings.Url, transport, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref open);
+                lock (readers)
+                {
+                    opened.Add(client);
+                    readers.Add(HoldAsync(client, errors, () => { Interlocked.Decrement(ref open); giveUp.Cancel(); }, holding.Token));
+                }
+                return client;
+            }, errors, giveUp).ConfigureAwait(false);
+            var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            var cpu1 = settings.ServerCpuTicks();
+            if (!giveUp.IsCancellationRequested)
+                await Task.Delay(TimeSpan.FromSeconds(settings.IdleSettleSeconds)).ConfigureAwait(false);
+            var rss1 = ProcessStats.RssKb(settings.ServerPid);
+            var held = Volatile.Read(ref open);
+            errors.Report(Console.Error);
+            if (held < count || errors.ClientsLost > 0)
+                throw new IncompleteRunException(
+                    $"{held:N0} of {count:N0} connections open when the server's RSS was to be read ({clients.Count:N0} opened, " +
+                    $"{errors.ClientsLost:N0} lost: {errors.Summary()}); RSS over fewer connections than named is no result");
+            // Messages: connections opened (handshake + CONNECT) per second and per server CPU-second.
+            return new Result(settings.Round, settings.ServerName, "idle", count, clients.Count, seconds, (cpu1 - cpu0) / (double)settings.ClockTicksPerSecond, 0,
+                double.NaN, double.NaN, double.NaN, (rss1 - rss0) / (double)held, errors.Count, ClientsLost: errors.ClientsLost, ErrorKinds: errors.Summary());
+        }
+        finally
+        {
+            holding.Cancel();
+            Task[] all;
             lock (readers)
-                readers.Add(HoldAsync(client, errors, () => Interlocked.Decrement(ref open), holding.Token));
-            return client;
-        }, errors).ConfigureAwait(false);
-        var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var cpu1 = settings.ServerCpuTicks();
-        await Task.Delay(TimeSpan.FromSeconds(settings.IdleSettleSeconds)).ConfigureAwait(false);
-        var rss1 = ProcessStats.RssKb(settings.ServerPid);
-        // Only connections still open when RSS was read count (a lost one is in the error tally).
-        var held = Volatile.Read(ref open);
-        var perConnection = held > 0 ? (rss1 - rss0) / (double)held : double.NaN;
-        holding.Cancel();
-        foreach (var client in clients)
-            client.Dispose();
-        Task[] all;
-        lock (readers)
-            all = [.. readers];
-        await Task.WhenAll(all).ConfigureAwait(false);
-        // Messages: connections opened (handshake + CONNECT) per second and per server CPU-second.
-        var result = new Result(settings.Round, settings.ServerName, "idle", count, clients.Count, seconds, (cpu1 - cpu0) / (double)settings.ClockTicksPerSecond, 0, double.NaN, double.NaN, double.NaN, perConnection, errors.Count,
-            ClientsLost: errors.ClientsLost, ErrorKinds: errors.Summary());
-        errors.Report(Console.Error);
-        return result;
+            {
+                foreach (var client in opened)
+                    client.Dispose();
+                all = [.. readers];
+            }
+            await Task.WhenAll(all).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reads (and so answers pings) until the run ends; a connection the server closes before that is lost.</summary>
@@ -451,3 +490,6 @@ internal static class Scenarios
             errors.ClientsLost, errors.Summary());
     }
 }
+
+/// <summary>A run that could not reach what it names (all its connections): it must fail, not report a partial figure.</summary>
+internal sealed class IncompleteRunException(string message) : Exception(message);
