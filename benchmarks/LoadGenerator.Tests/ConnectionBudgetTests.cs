@@ -49,4 +49,16 @@ public class ConnectionBudgetTests
         Assert.Contains(reasons, r => r.StartsWith($"server self (pid {Environment.ProcessId})", StringComparison.Ordinal));
         Assert.Empty(ConnectionBudget.Check("idle", 10, settings));
     }
+
+    [Fact]
+    public void A_polling_client_counts_two_connections()
+    {
+        var limit = (int)ConnectionBudget.OpenFileLimit(Environment.ProcessId)!.Value;
+        // Not loopback: only the open files count (the source addresses' ports are checked for loopback runs).
+        var settings = new Settings(new Uri("http://192.0.2.1:1"), Environment.ProcessId, "self", 0, 0, 64, 100, 1, 1, 4, 0, 8);
+        var clients = (limit / 2) + 1;
+
+        Assert.Empty(ConnectionBudget.Check("echo", clients, settings));
+        Assert.Contains(ConnectionBudget.Check("polling", clients, settings), r => r.StartsWith("the load generator", StringComparison.Ordinal));
+    }
 }

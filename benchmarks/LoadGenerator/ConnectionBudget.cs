@@ -17,8 +17,14 @@ internal static class ConnectionBudget
     /// <summary>Every reason the scenario's connections do not fit; empty when they do.</summary>
     public static List<string> Check(string scenario, int clients, Settings settings)
     {
-        // The load scenarios add a sender (broadcast) or nothing; the clients of a two-node run are split between the nodes.
-        var connections = scenario is "broadcast" or "cluster-broadcast" ? clients + 1 : clients;
+        // A broadcast adds its sender; a polling client holds a GET and a POST at once (two pooled HTTP connections);
+        // the clients of a two-node run are split between the nodes.
+        var connections = scenario switch
+        {
+            "broadcast" or "cluster-broadcast" => clients + 1,
+            "polling" => 2 * clients,
+            _ => clients,
+        };
         var reasons = new List<string>();
         Add(reasons, FileShortfall("the load generator", Environment.ProcessId, connections, OpenFileLimit(Environment.ProcessId), OpenFiles(Environment.ProcessId)));
         if (settings.SecondServerPid > 0)
