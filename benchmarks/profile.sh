@@ -13,7 +13,7 @@
 # DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1; raw-inline the raw Kestrel peer with --inline and the same variable (its
 # like-for-like reference). Knobs (environment): WARMUP (25 s of load before the measured window), FIXTURE_DLL (another
 # fixture build, for typedio and typedio-inline), PORT (3110; another one when a second profile runs at the same time),
-# DOTNET_TRACE, PERF, ALLOCS, EXCEPTIONS, SKIP_BUILD.
+# DOTNET_TRACE, PERF, PERF_CLIENT (perf records the load generator, not the server), ALLOCS, EXCEPTIONS, SKIP_BUILD.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -45,8 +45,10 @@ esac
 PIN_SERVER=(); PIN_CLIENT=()
 if (( $(nproc) >= 2 )); then PIN_SERVER=(taskset -c 0); PIN_CLIENT=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
 
-PERF_ENV=()
+PERF_ENV=(); CLIENT_ENV=()
 if [[ "${PERF:-0}" == "1" ]]; then PERF_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
+# PERF_CLIENT=1: the perf pass records the load generator instead of the server (its own cost per message).
+if [[ "${PERF_CLIENT:-0}" == "1" ]]; then PERF=1; CLIENT_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); PERF_ENV=(); fi
 # ALLOCS=1: sample GCAllocationTick events by type during the measured window (allocations.txt).
 if [[ "${ALLOCS:-0}" == "1" ]]; then PERF_ENV+=(TYPEDIO_ALLOCATIONS_FILE="$OUT/allocations.txt" TYPEDIO_ALLOCATIONS_FROM_S=$(( WARMUP + 2 ))); fi
 # EXCEPTIONS=1: count first-chance exceptions by type and throwing method (exceptions.txt).
@@ -62,7 +64,7 @@ if ! grep -q "listening on" "$OUT/server.log"; then
 fi
 
 run_load() { # tsv
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$BIN/LoadGenerator/release/TypedIo.Benchmarks.LoadGenerator.dll" run \
+  env "${CLIENT_ENV[@]}" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$BIN/LoadGenerator/release/TypedIo.Benchmarks.LoadGenerator.dll" run \
     --url "http://127.0.0.1:$PORT" --server-pid "$PID" --server-name "$SERVER" --scenarios "$SCENARIO" \
     --warmup "$WARMUP" --duration "$SECONDS_MEASURED" --clk-tck "$(getconf CLK_TCK)" --out "$1"
 }
@@ -99,10 +101,13 @@ else
 fi
 # ---- pass 3: perf ----
 if [[ "${PERF:-0}" == "1" ]] && command -v perf >/dev/null; then
-  run_load "$OUT/load-perf.tsv" > /dev/null &
+  run_load "$OUT/load-perf.tsv" > "$OUT/load-perf.txt" &
   LOAD=$!
   sleep $(( WARMUP + 1 ))
-  perf record -F 999 -g -p "$PID" -o "$OUT/perf.data" -- sleep 5 > "$OUT/perf.log" 2>&1 || true
+  TARGET=$PID
+  # The load generator is the dotnet process under the backgrounded function's shell.
+  if [[ "${PERF_CLIENT:-0}" == "1" ]]; then TARGET=$(pgrep -f -n "LoadGenerator.dll run --url http://127.0.0.1:$PORT "); fi
+  perf record -F 999 -g -p "$TARGET" -o "$OUT/perf.data" -- sleep 5 > "$OUT/perf.log" 2>&1 || true
   wait $LOAD || true
   { echo "== by DSO"; perf report -i "$OUT/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -20
     echo "== by symbol (self)"; perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80

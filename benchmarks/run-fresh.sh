@@ -113,6 +113,7 @@ SERIES="$OUT/series.tsv"
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $CORES cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "runtimes: .NET $(dotnet --version), Node $(node --version)"
+  echo "open files: $(ulimit -n) per process (hard limit $(ulimit -Hn)); ephemeral ports $(tr '\t' '-' < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) on $SOURCE_IPS source addresses"
   echo "pinning: server ${PIN_SERVER[*]:-none}, load generator ${PIN_CLIENT[*]:-none}"
   echo "method: fresh server process per run; ${WARMUP_SECONDS}s of the scenario's load, then ${DURATION}s measured; $REPEATS run(s) per server and scenario; payload ${PAYLOAD} B; broadcasts: $( [[ "$BROADCAST_RATE" == 0 ]] && echo "closed loop (4 in flight)" || echo "$BROADCAST_RATE per second offered")"
   [[ -n "$DOTNET_SERVER_ENV" ]] && echo ".NET server environment: $DOTNET_SERVER_ENV"
@@ -156,6 +157,7 @@ start_server() { # name port log
   return 1
 }
 
+FAILED=()
 T0=$(date +%s)
 for run in $(seq 1 "$REPEATS"); do
   for scenario in $(echo "$SCENARIOS" | tr ',' ' '); do
@@ -166,7 +168,7 @@ for run in $(seq 1 "$REPEATS"); do
       DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_CLIENT[@]}" dotnet "$LOADGEN" run --url "http://127.0.0.1:$BASE_PORT" \
         --server-pid "$PID" --server-name "$server" --scenarios "$scenario" --warmup "$WARMUP_SECONDS" --duration "$DURATION" \
         --payload "$PAYLOAD" --clk-tck "$CLK_TCK" --round "$run" --source-ips "$SOURCE_IPS" --broadcast-rate "$BROADCAST_RATE" \
-        --out "$TSV" --series "$SERIES" || echo "warning: load generator reported failures for $server" >&2
+        --out "$TSV" --series "$SERIES" || FAILED+=("run $run: $server $scenario")
       stop_server
     done
   done
@@ -181,3 +183,8 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); wall time $(( $(date
 if [[ -s "$SERIES" ]]; then dotnet "$LOADGEN" curve "$SERIES" > "$OUT/curve.md"; else : > "$OUT/curve.md"; fi
 cat "$OUT/table.md" "$OUT/curve.md"
 echo "results: $OUT"
+if (( ${#FAILED[@]} > 0 )); then
+  # Not in the table: a run that could not open its connections or lost some has no figure (the reason is above).
+  { echo "FAILED (no figure recorded; the load generator printed why):"; printf '  %s\n' "${FAILED[@]}"; } | tee -a "$OUT/machine.txt" >&2
+  exit 1
+fi

@@ -100,6 +100,15 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
         Console.Error.WriteLine($"server {settings.ServerName} (pid {settings.ServerPid}) is gone");
         return 1;
     }
+    var shortfalls = ConnectionBudget.Check(scenario, clients, settings);
+    if (shortfalls.Count > 0)
+    {
+        Console.Error.WriteLine($"{settings.ServerName} {scenario}:{clients} failed: this machine cannot hold {clients:N0} connections, not run:");
+        foreach (var reason in shortfalls)
+            Console.Error.WriteLine("  " + reason);
+        failed = true;
+        continue;
+    }
     Result result;
     try
     {
@@ -107,7 +116,9 @@ foreach (var item in Get("scenarios", "echo:100").Split(',', StringSplitOptions.
     }
     catch (Exception ex)
     {
-        Console.Error.WriteLine($"{settings.ServerName} {scenario}:{clients} failed: {ex.Message}");
+        var gone = !ProcessStats.Exists(settings.ServerPid) || (settings.SecondServerPid > 0 && !ProcessStats.Exists(settings.SecondServerPid));
+        Console.Error.WriteLine($"{settings.ServerName} {scenario}:{clients} failed: " +
+            (gone ? "the server process exited during the run (see its log)" : ex.Message));
         failed = true;
         continue;
     }

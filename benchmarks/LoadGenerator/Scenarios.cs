@@ -21,82 +21,166 @@ internal static class Scenarios
 
     private static string Payload(int bytes, string prefix = "") => prefix + new string('x', Math.Max(0, bytes - prefix.Length));
 
-    private static async Task<List<T>> ConnectManyAsync<T>(int count, Settings settings, Func<CancellationToken, Task<T>> connect, ErrorTally errors)
+    /// <summary>
+    /// Opens <paramref name="count"/> clients, <see cref="Settings.ConnectParallelism"/> at a time; one that fails is
+    /// counted as lost. With <paramref name="giveUp"/>, the first loss cancels it and the connections not yet begun.
+    /// </summary>
+    private static async Task<List<T>> ConnectManyAsync<T>(int count, Settings settings, Func<CancellationToken, Task<T>> connect, ErrorTally errors, CancellationTokenSource? giveUp = null)
         where T : class
     {
         var result = new List<T>(count);
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = settings.ConnectParallelism }, async (_, _) =>
+        var stop = giveUp?.Token ?? CancellationToken.None;
+        try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = settings.ConnectParallelism, CancellationToken = stop }, async (_, _) =>
             {
-                var client = await connect(timeout.Token).ConfigureAwait(false);
-                lock (result)
-                    result.Add(client);
-            }
-            catch (Exception ex)
-            {
-                errors.AddLost(ex);
-            }
-        }).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                timeout.CancelAfter(ConnectTimeout);
+                try
+                {
+                    var client = await connect(timeout.Token).ConfigureAwait(false);
+                    lock (result)
+                        result.Add(client);
+                }
+                catch (Exception ex) when (!stop.IsCancellationRequested)
+                {
+                    errors.AddLost(ex);
+                    giveUp?.Cancel();
+                }
+                catch (Exception)
+                {
+                    // Given up: another connection was lost first.
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
         return result;
     }
 
+    /// <summary>How long one client may take to connect (TCP, upgrade, open packet, CONNECT and its reply).</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// echo and ack: every client is a closed loop with one request outstanding. A client whose connection fails drops
-    /// out (counted, the others go on); one that got no reply during the whole measured window counts as stalled.
+    /// out (counted, the others go on); one that got no reply during the whole measured window counts as stalled. All
+    /// clients are driven by one thread waiting on an <see cref="Epoll"/> set (see there for why).
     /// </summary>
     private static async Task<Result> RoundTripAsync(string scenario, int count, Settings settings, Transport transport, bool ack)
     {
         var errors = new ErrorTally();
-        var clients = await ConnectManyAsync(count, settings, ct => WsClient.ConnectAsync(settings.Url, transport, ct), errors).ConfigureAwait(false);
+        var clients = await ConnectManyAsync(count, settings, ct => WsClient.ConnectAsync(settings.Url, transport, ct, blocking: true), errors).ConfigureAwait(false);
         var payload = Payload(settings.PayloadBytes);
         var echoPayload = Encoding.UTF8.GetBytes("42[\"echo\",\"" + payload + "\"]");
         // Ack ids cycle 0..9: one request is outstanding per client, so an id is never in use twice.
         var ackPayloads = Enumerable.Range(0, 10).Select(i => Encoding.UTF8.GetBytes($"42{i}[\"ack\",\"{payload}\"]")).ToArray();
         var ackReplies = Enumerable.Range(0, 10).Select(i => Encoding.UTF8.GetBytes($"43{i}[")).ToArray();
         var window = new Window(settings, scenario, count);
+        // Each connection masks with its own key: its frames are built once, here, and sent as they are.
+        var loops = clients.Select((c, i) => new ClosedLoop(c, ack ? ackPayloads.Select(p => c.Frame(p)).ToArray() : [c.Frame(echoPayload)], i % 10)).ToArray();
 
-        async Task LoopAsync(WsClient client, int index)
+        void Run()
         {
-            // Each connection masks with its own key: its frames are built once, here, and sent as they are.
-            var frames = ack ? ackPayloads.Select(p => client.Frame(p)).ToArray() : [client.Frame(echoPayload)];
-            var id = index % 10;
-            var replied = false;
-            try
+            using var epoll = new Epoll();
+            for (var i = 0; i < loops.Length; i++)
             {
-                while (!window.Stopping)
+                try
                 {
-                    var start = Stopwatch.GetTimestamp();
-                    await client.SendAsync(frames[ack ? id : 0]).ConfigureAwait(false);
-                    do
-                    {
-                        await client.ReceiveAsync().ConfigureAwait(false);
-                    }
-                    while (!(ack ? client.Last.StartsWith(ackReplies[id]) : client.Last.StartsWith("42[\"echo\""u8)));
-                    window.Complete(start);
-                    replied |= window.Measuring;
-                    id = id == 9 ? 0 : id + 1;
+                    epoll.Add(loops[i].Client.Descriptor, i);
+                    Send(loops[i]);
+                }
+                catch (Exception ex)
+                {
+                    errors.AddLost(ex);
+                    loops[i].Client.Dispose();
+                    loops[i].Lost = true;
                 }
             }
-            catch (Exception ex) when (!window.Stopping)
+            Span<int> ready = stackalloc int[256];
+            while (!window.Stopping)
             {
-                errors.AddLost(ex);
-                client.Dispose();
-                return;
+                var n = epoll.Wait(ready, 100);
+                for (var k = 0; k < n && !window.Stopping; k++)
+                {
+                    var loop = loops[ready[k]];
+                    try
+                    {
+                        loop.Client.ReadAvailable();
+                        while (loop.Client.TryTakeMessage())
+                        {
+                            if (!(ack ? loop.Client.Last.StartsWith(ackReplies[loop.Id]) : loop.Client.Last.StartsWith("42[\"echo\""u8)))
+                                continue;
+                            window.Complete(loop.Start);
+                            loop.Replied |= window.Measuring;
+                            loop.Id = loop.Id == 9 ? 0 : loop.Id + 1;
+                            if (window.Stopping)
+                                break;
+                            Send(loop);
+                        }
+                    }
+                    catch (Exception ex) when (!window.Stopping)
+                    {
+                        errors.AddLost(ex);
+                        epoll.Remove(loop.Client.Descriptor);
+                        loop.Client.Dispose();
+                        loop.Lost = true;
+                    }
+                }
             }
-            catch (Exception)
-            {
-                // Closed at the end while waiting for a reply.
-            }
-            if (!replied)
-                errors.AddLost("stalled", "no reply during the measured window");
         }
 
-        var loops = clients.Select((c, i) => Task.Run(() => LoopAsync(c, i))).ToArray();
+        void Send(ClosedLoop loop)
+        {
+            loop.Start = Stopwatch.GetTimestamp();
+            loop.Client.SendNow(loop.Frames[ack ? loop.Id : 0]);
+        }
+
+        var running = RunOnThread(Run, scenario + " loop");
         var measured = await window.RunAsync().ConfigureAwait(false);
-        await StopAsync(loops, clients).ConfigureAwait(false);
+        await running.ConfigureAwait(false);
+        foreach (var loop in loops)
+        {
+            if (!loop.Lost && !loop.Replied)
+                errors.AddLost("stalled", "no reply during the measured window");
+            loop.Client.Dispose();
+        }
         return Build(settings, scenario, count, measured, window.Histogram, errors);
+    }
+
+    /// <summary>Runs <paramref name="loop"/> on a thread of its own (it blocks in epoll_wait); the task ends with it.</summary>
+    private static Task RunOnThread(Action loop, string name)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                loop();
+                done.SetResult();
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        }) { IsBackground = true, Name = name }.Start();
+        return done.Task;
+    }
+
+    /// <summary>One closed-loop client: its prebuilt frames, the ack id and send time of its request in flight.</summary>
+    private sealed class ClosedLoop(WsClient client, byte[][] frames, int id)
+    {
+        public WsClient Client { get; } = client;
+
+        public byte[][] Frames { get; } = frames;
+
+        public int Id { get; set; } = id;
+
+        public long Start { get; set; }
+
+        public bool Replied { get; set; }
+
+        public bool Lost { get; set; }
     }
 
     /// <summary>Lets the loops finish their round trip (3 s at most), then closes the clients, which ends any still waiting.</summary>
@@ -126,7 +210,7 @@ internal static class Scenarios
         var receivers = await ConnectManyAsync(count, settings, async ct =>
         {
             var url = twoNodes && Interlocked.Increment(ref next) % 2 == 1 ? settings.SecondUrl! : settings.Url;
-            var client = await WsClient.ConnectAsync(url, transport, ct).ConfigureAwait(false);
+            var client = await WsClient.ConnectAsync(url, transport, ct, blocking: true).ConfigureAwait(false);
             try
             {
                 await client.SendAsync(client.Frame("420[\"join\",\"bench\"]"u8)).ConfigureAwait(false);
@@ -162,32 +246,48 @@ internal static class Scenarios
         var template = Encoding.UTF8.GetBytes("42[\"room-emit\",\"bench\",\"bc\",\"" + Payload(settings.PayloadBytes, "00000000") + "\"]");
         var digitsAt = "42[\"room-emit\",\"bench\",\"bc\",\"".Length;
 
-        async Task ReceiveLoopAsync(WsClient client)
+        // The receivers are read by one thread waiting on an Epoll set (see there for why).
+        void ReceiveLoop()
         {
-            var lastSeen = -1;
-            try
+            using var epoll = new Epoll();
+            var lastSeen = new int[receivers.Count];
+            Array.Fill(lastSeen, -1);
+            for (var i = 0; i < receivers.Count; i++)
+                epoll.Add(receivers[i].Descriptor, i);
+            Span<int> ready = stackalloc int[256];
+            while (!window.Stopping)
             {
-                while (true)
+                var n = epoll.Wait(ready, 100);
+                for (var k = 0; k < n; k++)
                 {
-                    await client.ReceiveAsync().ConfigureAwait(false);
-                    var last = client.Last;
-                    if (last.Length < 17 || !last.StartsWith("42[\"bc\",\""u8))
-                        continue;
-                    var seq = 0;
-                    for (var i = 9; i < 17; i++)
-                        seq = (seq * 10) + (last[i] - '0');
-                    ledger.Delivered(seq);
-                    lastSeen = seq;
+                    var index = ready[k];
+                    var client = receivers[index];
+                    try
+                    {
+                        client.ReadAvailable();
+                        while (client.TryTakeMessage())
+                        {
+                            var last = client.Last;
+                            if (last.Length < 17 || !last.StartsWith("42[\"bc\",\""u8))
+                                continue;
+                            var seq = 0;
+                            for (var i = 9; i < 17; i++)
+                                seq = (seq * 10) + (last[i] - '0');
+                            ledger.Delivered(seq);
+                            lastSeen[index] = seq;
+                        }
+                    }
+                    catch (Exception ex) when (!window.Stopping)
+                    {
+                        errors.AddLost(ex);
+                        ledger.ReceiverLost(lastSeen[index]);
+                        epoll.Remove(client.Descriptor);
+                        client.Dispose();
+                    }
+                    catch (Exception)
+                    {
+                    }
                 }
-            }
-            catch (Exception ex) when (!window.Stopping)
-            {
-                errors.AddLost(ex);
-                ledger.ReceiverLost(lastSeen);
-                client.Dispose();
-            }
-            catch (Exception)
-            {
             }
         }
 
@@ -298,15 +398,14 @@ internal static class Scenarios
             return replacement;
         }
 
-        var loops = receivers.Select(r => Task.Run(() => ReceiveLoopAsync(r))).ToArray();
+        var receiving = RunOnThread(ReceiveLoop, "broadcast receivers");
         var sending = Task.Run(SendLoopAsync);
         var measured = await window.RunAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(false);
-        // Let the last broadcasts arrive, then stop the receivers.
-        await Task.Delay(200).ConfigureAwait(false);
+        await receiving.ConfigureAwait(false);
         foreach (var sender in senders)
             sender.Client.Dispose();
-        await StopAsync([.. loops, .. pingLoops], receivers).ConfigureAwait(false);
+        await StopAsync([.. pingLoops], receivers).ConfigureAwait(false);
         return Build(settings, twoNodes ? "cluster-broadcast" : "broadcast", count, measured, window.Histogram, errors);
     }
 
@@ -380,7 +479,11 @@ internal static class Scenarios
         return Build(settings, "polling", count, measured, window.Histogram, errors);
     }
 
-    /// <summary>idle: N WebSocket connections joined to "/" and held; server RSS growth per connection.</summary>
+    /// <summary>
+    /// idle: N WebSocket connections joined to "/" and held; server RSS growth per connection. All N must be open when
+    /// RSS is read, else the run fails (<see cref="IncompleteRunException"/>): RSS over fewer connections than named is
+    /// no result. The first connection lost stops the connect burst.
+    /// </summary>
     private static async Task<Result> IdleAsync(int count, Settings settings, Transport transport)
     {
         var errors = new ErrorTally();
@@ -393,34 +496,49 @@ internal static class Scenarios
         // burst longer than that reads the RSS of fewer connections.
         var open = 0;
         using var holding = new CancellationTokenSource();
+        using var giveUp = new CancellationTokenSource();
         var readers = new List<Task>(count);
-        var clients = await ConnectManyAsync(count, settings, async ct =>
+        var opened = new List<WsClient>(count);
+        try
         {
-            var client = await WsClient.ConnectAsync(settings.Url, transport, ct).ConfigureAwait(false);
-            Interlocked.Increment(ref open);
+            var clients = await ConnectManyAsync(count, settings, async ct =>
+            {
+                var client = await WsClient.ConnectAsync(settings.Url, transport, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref open);
+                lock (readers)
+                {
+                    opened.Add(client);
+                    readers.Add(HoldAsync(client, errors, () => { Interlocked.Decrement(ref open); giveUp.Cancel(); }, holding.Token));
+                }
+                return client;
+            }, errors, giveUp).ConfigureAwait(false);
+            var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            var cpu1 = settings.ServerCpuTicks();
+            if (!giveUp.IsCancellationRequested)
+                await Task.Delay(TimeSpan.FromSeconds(settings.IdleSettleSeconds)).ConfigureAwait(false);
+            var rss1 = ProcessStats.RssKb(settings.ServerPid);
+            var held = Volatile.Read(ref open);
+            errors.Report(Console.Error);
+            if (held < count || errors.ClientsLost > 0)
+                throw new IncompleteRunException(
+                    $"{held:N0} of {count:N0} connections open when the server's RSS was to be read ({clients.Count:N0} opened, " +
+                    $"{errors.ClientsLost:N0} lost: {errors.Summary()}); RSS over fewer connections than named is no result");
+            // Messages: connections opened (handshake + CONNECT) per second and per server CPU-second.
+            return new Result(settings.Round, settings.ServerName, "idle", count, clients.Count, seconds, (cpu1 - cpu0) / (double)settings.ClockTicksPerSecond, 0,
+                double.NaN, double.NaN, double.NaN, (rss1 - rss0) / (double)held, errors.Count, ClientsLost: errors.ClientsLost, ErrorKinds: errors.Summary());
+        }
+        finally
+        {
+            holding.Cancel();
+            Task[] all;
             lock (readers)
-                readers.Add(HoldAsync(client, errors, () => Interlocked.Decrement(ref open), holding.Token));
-            return client;
-        }, errors).ConfigureAwait(false);
-        var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var cpu1 = settings.ServerCpuTicks();
-        await Task.Delay(TimeSpan.FromSeconds(settings.IdleSettleSeconds)).ConfigureAwait(false);
-        var rss1 = ProcessStats.RssKb(settings.ServerPid);
-        // Only connections still open when RSS was read count (a lost one is in the error tally).
-        var held = Volatile.Read(ref open);
-        var perConnection = held > 0 ? (rss1 - rss0) / (double)held : double.NaN;
-        holding.Cancel();
-        foreach (var client in clients)
-            client.Dispose();
-        Task[] all;
-        lock (readers)
-            all = [.. readers];
-        await Task.WhenAll(all).ConfigureAwait(false);
-        // Messages: connections opened (handshake + CONNECT) per second and per server CPU-second.
-        var result = new Result(settings.Round, settings.ServerName, "idle", count, clients.Count, seconds, (cpu1 - cpu0) / (double)settings.ClockTicksPerSecond, 0, double.NaN, double.NaN, double.NaN, perConnection, errors.Count,
-            ClientsLost: errors.ClientsLost, ErrorKinds: errors.Summary());
-        errors.Report(Console.Error);
-        return result;
+            {
+                foreach (var client in opened)
+                    client.Dispose();
+                all = [.. readers];
+            }
+            await Task.WhenAll(all).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reads (and so answers pings) until the run ends; a connection the server closes before that is lost.</summary>
@@ -451,3 +569,6 @@ internal static class Scenarios
             errors.ClientsLost, errors.Summary());
     }
 }
+
+/// <summary>A run that could not reach what it names (all its connections): it must fail, not report a partial figure.</summary>
+internal sealed class IncompleteRunException(string message) : Exception(message);

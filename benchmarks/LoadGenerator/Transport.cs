@@ -55,6 +55,27 @@ internal sealed class Transport : IDisposable
         }
     }
 
+    /// <summary>
+    /// The same with blocking calls only (a receive times out after 30 s): the socket is never registered with .NET's
+    /// socket engine, so an <see cref="Epoll"/> loop can drive it.
+    /// </summary>
+    public Socket OpenSocket(EndPoint endPoint)
+    {
+        var source = _sources[(int)((uint)Interlocked.Increment(ref _next) % (uint)_sources.Length)];
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 30_000, SendTimeout = 30_000 };
+        try
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+            socket.Connect(endPoint);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         Http.Dispose();

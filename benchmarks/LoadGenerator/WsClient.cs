@@ -30,10 +30,13 @@ internal sealed class WsClient : IDisposable
     private int _fragmentsLength;
     private ReadOnlyMemory<byte> _last;
     private SemaphoreSlim? _sendGate;
+    private int _needed; // the size of the frame being read, once its header is in (0: not known)
+    private readonly bool _blocking;
 
-    private WsClient(Socket socket)
+    private WsClient(Socket socket, bool blocking)
     {
         _socket = socket;
+        _blocking = blocking;
         RandomNumberGenerator.Fill(_mask);
         _pong = Frame("3"u8);
     }
@@ -46,10 +49,18 @@ internal sealed class WsClient : IDisposable
     /// <summary>A text frame carrying <paramref name="payload"/>, masked with this connection's key, to send as often as needed.</summary>
     public byte[] Frame(ReadOnlySpan<byte> payload) => WebSocketFrames.Build(payload, _mask);
 
-    public static async Task<WsClient> ConnectAsync(Uri baseUri, Transport transport, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and joins "/". <paramref name="blocking"/>: with blocking socket calls only (the task completes before
+    /// this returns, the token is not watched, a receive times out after 30 s), so that the socket is never registered
+    /// with .NET's socket engine and can be driven by an <see cref="Epoll"/> loop with <see cref="ReadAvailable"/> and
+    /// <see cref="SendNow"/>.
+    /// </summary>
+    public static async Task<WsClient> ConnectAsync(Uri baseUri, Transport transport, CancellationToken cancellationToken, bool blocking = false)
     {
-        var socket = await transport.OpenSocketAsync(new DnsEndPoint(baseUri.Host, baseUri.Port), cancellationToken).ConfigureAwait(false);
-        var client = new WsClient(socket);
+        var socket = blocking
+            ? transport.OpenSocket(new DnsEndPoint(baseUri.Host, baseUri.Port))
+            : await transport.OpenSocketAsync(new DnsEndPoint(baseUri.Host, baseUri.Port), cancellationToken).ConfigureAwait(false);
+        var client = new WsClient(socket, blocking);
         try
         {
             await client.UpgradeAsync(baseUri, cancellationToken).ConfigureAwait(false);
@@ -111,6 +122,11 @@ internal sealed class WsClient : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
     {
+        if (_blocking)
+        {
+            SendNow(data.Span);
+            return;
+        }
         while (data.Length > 0)
         {
             var sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
@@ -142,10 +158,53 @@ internal sealed class WsClient : IDisposable
     {
         while (true)
         {
+            switch (Next(out var reply))
+            {
+                case Step.Message:
+                    return;
+                case Step.Reply:
+                    await SendAsync(reply!).ConfigureAwait(false);
+                    break;
+                default:
+                    await FillAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next message already received, into <see cref="Last"/>: false when more bytes are needed. Pings are answered
+    /// on the way (with a blocking send). For an <see cref="Epoll"/> loop, after <see cref="ReadAvailable"/>.
+    /// </summary>
+    public bool TryTakeMessage()
+    {
+        while (true)
+        {
+            switch (Next(out var reply))
+            {
+                case Step.Message:
+                    return true;
+                case Step.Reply:
+                    SendNow(reply!);
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private enum Step { Message, Reply, NeedMore }
+
+    /// <summary>Reads the buffered frames up to the next message, or to a control frame that needs <paramref name="reply"/> sent.</summary>
+    private Step Next(out byte[]? reply)
+    {
+        reply = null;
+        while (true)
+        {
             if (!WebSocketFrames.TryRead(_buffer.AsSpan(_start, _end - _start), out var final, out var opcode, out var payloadStart, out var payloadLength, out var total))
             {
-                await FillAsync(cancellationToken, total).ConfigureAwait(false);
-                continue;
+                _needed = total;
+                return Step.NeedMore;
             }
             var payload = _buffer.AsMemory(_start + payloadStart, payloadLength);
             _start += total;
@@ -169,38 +228,70 @@ internal sealed class WsClient : IDisposable
                     throw new ConnectionClosedException("the server closed the WebSocket (close frame" +
                         (payloadLength >= 2 ? $", status {(payload.Span[0] << 8) | payload.Span[1]}" : "") + ")");
                 case WebSocketFrames.Ping:
-                    await SendAsync(WebSocketFrames.Build(payload.Span, _mask, WebSocketFrames.Pong)).ConfigureAwait(false);
-                    continue;
+                    reply = WebSocketFrames.Build(payload.Span, _mask, WebSocketFrames.Pong);
+                    return Step.Reply;
                 default: // pong, reserved opcodes
                     continue;
             }
             if (payload.Length == 1 && payload.Span[0] == (byte)'2')
             {
-                await SendAsync(_pong).ConfigureAwait(false);
-                continue;
+                reply = _pong;
+                return Step.Reply;
             }
             _last = payload;
-            return;
+            return Step.Message;
         }
     }
 
-    /// <summary>Reads more bytes after the unread ones, making room for a frame of <paramref name="needed"/> bytes.</summary>
+    /// <summary>Reads more bytes after the unread ones (blocking in blocking mode).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask FillAsync(CancellationToken cancellationToken, int needed = 0)
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_blocking)
+        {
+            ReadAvailable();
+            return;
+        }
+        var read = await _socket.ReceiveAsync(Room(), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        Filled(read);
+    }
+
+    /// <summary>
+    /// One blocking receive into the buffer: for an <see cref="Epoll"/> loop that saw the socket readable (it returns at
+    /// once then, with what is there). Throws <see cref="ConnectionClosedException"/> at the end of the stream.
+    /// </summary>
+    public void ReadAvailable() => Filled(_socket.Receive(Room().Span, SocketFlags.None));
+
+    /// <summary>Sends <paramref name="frame"/> with blocking calls (a connection made with <c>blocking: true</c>).</summary>
+    public void SendNow(ReadOnlySpan<byte> frame)
+    {
+        while (frame.Length > 0)
+            frame = frame[_socket.Send(frame, SocketFlags.None)..];
+    }
+
+    /// <summary>The file descriptor, for <see cref="Epoll"/>.</summary>
+    public int Descriptor => (int)_socket.SafeHandle.DangerousGetHandle();
+
+    /// <summary>Room after the unread bytes for the frame being read (<see cref="_needed"/> bytes), compacting or growing the buffer.</summary>
+    private Memory<byte> Room()
     {
         if (_start == _end)
         {
             _start = _end = 0;
         }
-        else if (_start > 0 && (_end == _buffer.Length || _start + needed > _buffer.Length))
+        else if (_start > 0 && (_end == _buffer.Length || _start + _needed > _buffer.Length))
         {
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             _end -= _start;
             _start = 0;
         }
-        if (needed > _buffer.Length || _end == _buffer.Length)
-            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
-        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        if (_needed > _buffer.Length || _end == _buffer.Length)
+            Array.Resize(ref _buffer, Math.Max(_needed, _buffer.Length * 2));
+        return _buffer.AsMemory(_end);
+    }
+
+    private void Filled(int read)
+    {
         if (read == 0)
             throw new ConnectionClosedException("the server closed the connection (end of stream)");
         _end += read;
