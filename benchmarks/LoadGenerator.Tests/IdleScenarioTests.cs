@@ -28,7 +28,8 @@ public class IdleScenarioTests
         var error = await Assert.ThrowsAsync<IncompleteRunException>(() => Scenarios.RunAsync("idle", 12, SettingsFor(server.Url), transport));
 
         Assert.Contains("of 12 connections open", error.Message, StringComparison.Ordinal);
-        Assert.Contains("closed: ", error.Message, StringComparison.Ordinal);
+        // A refused connection ends as a close or, when the server closed before reading the upgrade request, a reset.
+        Assert.Matches("(closed|reset): [0-9]", error.Message);
     }
 
     [Fact]
