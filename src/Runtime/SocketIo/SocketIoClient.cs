@@ -98,7 +98,7 @@ internal sealed class SocketIoClient
         }
 
         var restored = await RestoreAsync(nsp, auth).ConfigureAwait(false);
-        var socket = new Socket(nsp, this, auth, restored?.Session) { Services = _server.CreateScope() };
+        var socket = new Socket(nsp, this, auth, restored?.Session);
         lock (_gate)
             (_connecting ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
         var previousActivity = Activity.Current;
