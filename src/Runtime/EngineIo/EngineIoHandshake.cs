@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -35,7 +36,8 @@ public sealed class EngineIoHandshake
             _request = context;
         else
             _headers = Copy(request.Headers);
-        RemoteAddress = context.Connection.RemoteIpAddress;
+        // From the feature: HttpContext.Connection would make a ConnectionInfo that a WebSocket request keeps (56 B).
+        RemoteAddress = context.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress;
         IsSecure = request.IsHttps;
         _path = request.PathBase.Add(request.Path).Value;
         _queryString = request.QueryString.Value;
