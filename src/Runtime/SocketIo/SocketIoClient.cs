@@ -17,10 +17,9 @@ internal sealed class SocketIoClient
     private readonly IPacketDecoder _decoder;
     private readonly JsonPacketDecoder? _jsonDecoder; // the server's own JSON parser's: events come without a SocketPacket
     private NamespaceSockets _sockets;
-    // Namespaces whose CONNECT is being handled: nearly always one at a time, held in a field; a set only when a client
-    // joins several namespaces at once (a HashSet per connect was ~0.2 KB of garbage on every connection).
-    private string? _connectingOne;
-    private HashSet<string>? _connectingMore;
+    // Namespaces whose CONNECT is being handled: nearly always one at a time, held as the name itself; a list only when a
+    // client joins several namespaces at once (a HashSet per connect was ~0.2 KB of garbage on every connection).
+    private object? _connecting; // null, the one name, or a List<string> of them
     private readonly object _gate = new();
     private ITimer? _connectTimeout;
 
@@ -104,10 +103,13 @@ internal sealed class SocketIoClient
         var socket = new Socket(nsp, this, auth, restored?.Session);
         lock (_gate)
         {
-            if (_connectingOne is null)
-                _connectingOne = name;
-            else
-                (_connectingMore ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+            _connecting = _connecting switch
+            {
+                null => name,
+                string one => new List<string> { one, name },
+                List<string> more => Add(more, name),
+                _ => throw new InvalidOperationException(),
+            };
         }
         var previousActivity = Activity.Current;
         var activity = TypedIoActivities.StartConnect(nsp.Name, socket.Id);
@@ -179,15 +181,21 @@ internal sealed class SocketIoClient
             TypedIoActivities.Stop(activity, previousActivity);
             lock (_gate)
             {
-                if (_connectingOne == name)
-                    _connectingOne = null;
-                else if (_connectingMore is { } more && more.Remove(name) && more.Count == 0)
-                    _connectingMore = null;
+                if (_connecting is string one && one == name)
+                    _connecting = null;
+                else if (_connecting is List<string> more && more.Remove(name) && more.Count == 0)
+                    _connecting = null;
             }
         }
     }
 
-    private bool IsConnecting(string nsp) => _connectingOne == nsp || _connectingMore?.Contains(nsp) == true;
+    private bool IsConnecting(string nsp) => _connecting is string one ? one == nsp : _connecting is List<string> more && more.Contains(nsp);
+
+    private static List<string> Add(List<string> names, string name)
+    {
+        names.Add(name);
+        return names;
+    }
 
     /// <summary>Whether every connection middleware of the namespace called next (true when it has none).</summary>
     /// <remarks>
