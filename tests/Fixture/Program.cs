@@ -47,7 +47,7 @@ else if (arguments.IsCluster)
     builder.Services.AddRedisAdapter(options => options.Configuration = arguments.Redis);
 
 var app = builder.Build();
-app.UseCors();
+app.UseCorsWhereAPolicyApplies();
 
 if (arguments.IsOfficial)
 {

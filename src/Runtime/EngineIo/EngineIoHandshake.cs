@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace TypedIo.EngineIo;
 
@@ -15,6 +17,7 @@ public sealed class EngineIoHandshake
     private readonly string? _path;
     private readonly string? _queryString;
     private string? _url;
+    private IQueryCollection? _query; // parsed from _queryString when first read: most sessions never read it
 
     // The request's user when authentication set one; else the anonymous user is made when first read (asking the
     // request for it would make one for every connection).
@@ -33,10 +36,8 @@ public sealed class EngineIoHandshake
             _request = context;
         else
             _headers = Copy(request.Headers);
-        // The parsed query is immutable and belongs to this request alone (unlike the headers, which the web server
-        // reuses for the connection's next request), so it is kept as is rather than copied.
-        Query = request.Query;
-        RemoteAddress = context.Connection.RemoteIpAddress;
+        // From the feature: HttpContext.Connection would make a ConnectionInfo that a WebSocket request keeps (56 B).
+        RemoteAddress = context.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress;
         IsSecure = request.IsHttps;
         _path = request.PathBase.Add(request.Path).Value;
         _queryString = request.QueryString.Value;
@@ -87,7 +88,20 @@ public sealed class EngineIoHandshake
     }
 
     /// <summary>Query string of the handshake.</summary>
-    public IQueryCollection Query { get; }
+    /// <remarks>
+    /// Parsed when first read, as <c>HttpRequest.Query</c> parses it (the request's own parse would be kept by a
+    /// WebSocket request for the connection's whole life, for every connection).
+    /// </remarks>
+    public IQueryCollection Query => Volatile.Read(ref _query) ?? ParseQuery();
+
+    private IQueryCollection ParseQuery()
+    {
+        var parsed = QueryHelpers.ParseNullableQuery(_queryString) is { } values ? new QueryCollection(values) : QueryCollection.Empty;
+        return Interlocked.CompareExchange(ref _query, parsed, null) ?? parsed;
+    }
+
+    /// <summary>Whether the query has been parsed (for tests).</summary>
+    internal bool HasParsedQuery => Volatile.Read(ref _query) is not null;
 
     /// <summary>The client's address.</summary>
     public IPAddress? RemoteAddress { get; }

@@ -117,9 +117,9 @@ public sealed class EngineIoServer : IAsyncDisposable
     private async Task<Task?> DispatchAsync(HttpContext context)
     {
         var request = context.Request;
-        var query = request.Query;
-        var transport = query["transport"].ToString();
-        var sid = query["sid"].ToString();
+        var query = EngineIoQuery.Parse(request.QueryString.Value);
+        var transport = query.Transport;
+        var sid = query.Sid;
         var isWebSocket = context.WebSockets.IsWebSocketRequest;
 
         if (!Options.Transports.Contains(transport))
@@ -130,7 +130,7 @@ public sealed class EngineIoServer : IAsyncDisposable
 
         if (sid.Length > 0)
         {
-            return await HandleExistingSessionAsync(context, sid, transport, isWebSocket, query).ConfigureAwait(false);
+            return await HandleExistingSessionAsync(context, sid, transport, isWebSocket, query.IsVersion4).ConfigureAwait(false);
         }
 
         if (!HttpMethods.IsGet(request.Method))
@@ -155,7 +155,7 @@ public sealed class EngineIoServer : IAsyncDisposable
             await RefuseAsync(context, EngineIoErrorCode.Forbidden).ConfigureAwait(false);
             return null;
         }
-        if (query["EIO"] != "4")
+        if (!query.IsVersion4)
         {
             await RefuseAsync(context, EngineIoErrorCode.UnsupportedProtocolVersion).ConfigureAwait(false);
             return null;
@@ -184,7 +184,7 @@ public sealed class EngineIoServer : IAsyncDisposable
     }
 
     /// <summary>Answers a request of an open session; for an upgrade to WebSocket, returns its run instead of awaiting it.</summary>
-    private async Task<Task?> HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket, IQueryCollection query)
+    private async Task<Task?> HandleExistingSessionAsync(HttpContext context, string sid, string transport, bool isWebSocket, bool isVersion4)
     {
         if (!_sessions.TryGetValue(sid, out var session))
         {
@@ -192,7 +192,7 @@ public sealed class EngineIoServer : IAsyncDisposable
             return null;
         }
 
-        if (query["EIO"] != "4")
+        if (!isVersion4)
         {
             // The session speaks v4; a request in another version is not its client (engine.io: protocol mismatch).
             await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);

@@ -18,11 +18,14 @@ namespace TypedIo;
 /// </summary>
 internal static class ArgumentValidation
 {
-    /// <summary>The failures of every <c>IValidator&lt;T&gt;</c> of the scope, or null when there is none or all pass.</summary>
-    public static ValueTask<List<ValidationFailure>?> ValidateAsync<T>(IServiceProvider services, T value, CancellationToken cancellationToken)
+    /// <summary>
+    /// The failures of every <c>IValidator&lt;T&gt;</c> of the socket's scope, or null when there is none or all pass.
+    /// </summary>
+    public static ValueTask<List<ValidationFailure>?> ValidateAsync<T>(Socket socket, T value, CancellationToken cancellationToken)
     {
-        // The common case, a type without validator, costs a lookup: no enumerable resolved, no state machine.
-        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IValidator<T>)))
+        // The common case, a type without validator, costs a lookup in the root: no scope made for the socket, no
+        // enumerable resolved, no state machine.
+        if (!socket.Namespace.Server.MayHaveService(typeof(IValidator<T>)) || socket.Services is not { } services)
             return ValueTask.FromResult<List<ValidationFailure>?>(null);
         return RunValidatorsAsync(services, value, cancellationToken);
     }

@@ -25,7 +25,10 @@ internal static class SocketAuthentication
 {
     public static ValueTask AuthenticateAsync(Socket socket)
     {
-        if (socket.IsAuthenticated || socket.Services?.GetService<ISocketAuthenticator>() is not { } authenticator)
+        // Asked of the root first: most apps register no authenticator, and the socket's scope is made on first use.
+        if (socket.IsAuthenticated
+            || !socket.Namespace.Server.MayHaveService(typeof(ISocketAuthenticator))
+            || socket.Services?.GetService<ISocketAuthenticator>() is not { } authenticator)
             return ValueTask.CompletedTask;
         return RunAsync(socket, authenticator);
     }

@@ -63,8 +63,7 @@ public static class SocketValidationExtensions
             return;
         }
 
-        if (socketEvent.Socket.Services is { } services
-            && await ArgumentValidation.ValidateAsync(services, value, socketEvent.Socket.Connection.Closed).ConfigureAwait(false) is { } failures)
+        if (await ArgumentValidation.ValidateAsync(socketEvent.Socket, value, socketEvent.Socket.Connection.Closed).ConfigureAwait(false) is { } failures)
         {
             var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             ArgumentValidation.AddErrors(errors, null, typeof(T), value, failures, ArgumentValidation.SerializerOptions(socketEvent.Socket));

@@ -222,6 +222,10 @@ public sealed class Namespace
     internal IReadOnlyList<ConnectionMiddleware> ConnectionMiddleware =>
         Parent is null ? _listeners.ConnectionMiddleware : Parent.ConnectionMiddleware.AddRange(_listeners.ConnectionMiddleware);
 
+    /// <summary>Whether a CONNECT runs any middleware (asked without boxing the list).</summary>
+    internal bool HasConnectionMiddleware =>
+        !_listeners.ConnectionMiddleware.IsEmpty || Parent is { } parent && !parent.ConnectionMiddleware.IsEmpty;
+
     internal void Add(Socket socket) => _sockets[socket.Id] = socket;
 
     internal void Remove(Socket socket)

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using TypedIo.Diagnostics;
 using TypedIo.EngineIo;
 
@@ -25,6 +26,7 @@ public sealed class Socket
     // never do, and a SemaphoreSlim held for the socket's whole life would cost every socket ~90 bytes.
     private TaskCompletionSource? _slotFreed;
     private ConcurrentDictionary<string, object?>? _data;
+    private object? _scope; // the socket's IServiceScope, made on the first use of Services; ScopeClosed once it closed
     private ClaimsPrincipal? _user; // set by an ISocketAuthenticator; else the handshake's user
     private ImmutableArray<EventMiddleware> _middleware = [];
     private string? _lastEventName;
@@ -97,9 +99,38 @@ public sealed class Socket
 
     /// <summary>
     /// Services of the scope created for this socket (already in connection middleware); disposed when it
-    /// disconnects or is refused.
+    /// disconnects or is refused. Null when the server was made without a service provider.
     /// </summary>
-    public IServiceProvider? Services { get; internal set; }
+    /// <remarks>
+    /// The scope is made on the first use, so a socket whose handlers never ask for a service keeps none (an idle
+    /// socket held for hours would keep it for nothing). Asked for after the socket closed, it is a scope already
+    /// disposed, as the socket's own is by then.
+    /// </remarks>
+    public IServiceProvider? Services => Volatile.Read(ref _scope) is IServiceScope scope ? scope.ServiceProvider : CreateServices();
+
+    /// <summary>Whether the socket's scope was made (tests).</summary>
+    internal bool HasServiceScope => Volatile.Read(ref _scope) is IServiceScope;
+
+    private IServiceProvider? CreateServices()
+    {
+        if (Namespace.Server.CreateServiceScope() is not { } created)
+            return null;
+        var seen = Interlocked.CompareExchange(ref _scope, created, null);
+        if (seen is null)
+            return created.ServiceProvider;
+        created.Dispose();
+        // Another thread made it first; or the socket closed, and a late caller gets a disposed scope (never one
+        // that nothing would dispose).
+        return seen is IServiceScope other ? other.ServiceProvider : created.ServiceProvider;
+    }
+
+    private void DisposeServices()
+    {
+        if (Interlocked.Exchange(ref _scope, ScopeClosed) is IServiceScope scope)
+            scope.Dispose();
+    }
+
+    private static readonly object ScopeClosed = new();
 
     internal SocketIoClient Client => _client;
 
@@ -559,7 +590,7 @@ public sealed class Socket
             return;
         Namespace.Adapter.DeleteAll(Id);
         Namespace.RemoveIfEmptyChild();
-        (Services as IDisposable)?.Dispose();
+        DisposeServices();
     }
 
     internal void OnClose(string reason)
@@ -580,8 +611,7 @@ public sealed class Socket
             Namespace.Server.Metrics.SocketDisconnected(Namespace.Name, _countedConnection, reason, Namespace.Server.TimeProvider.GetElapsedTime(_connectedAt));
             Raise(Disconnected, reason);
         }
-        if (Services is IDisposable disposable)
-            disposable.Dispose();
+        DisposeServices();
     }
 
     /// <summary>

@@ -17,7 +17,9 @@ internal sealed class SocketIoClient
     private readonly IPacketDecoder _decoder;
     private readonly JsonPacketDecoder? _jsonDecoder; // the server's own JSON parser's: events come without a SocketPacket
     private NamespaceSockets _sockets;
-    private HashSet<string>? _connecting; // namespaces whose CONNECT is being handled; null most of the time
+    // Namespaces whose CONNECT is being handled: nearly always one at a time, held as the name itself; a list only when a
+    // client joins several namespaces at once (a HashSet per connect was ~0.2 KB of garbage on every connection).
+    private object? _connecting; // null, the one name, or a List<string> of them
     private readonly object _gate = new();
     private ITimer? _connectTimeout;
 
@@ -61,7 +63,7 @@ internal sealed class SocketIoClient
         lock (_gate)
         {
             _sockets.TryGetValue(nsp, out socket);
-            connecting = _connecting?.Contains(nsp) == true;
+            connecting = IsConnecting(nsp);
         }
         _server.Metrics.PacketReceived(socket?.Namespace.Name);
 
@@ -98,9 +100,17 @@ internal sealed class SocketIoClient
         }
 
         var restored = await RestoreAsync(nsp, auth).ConfigureAwait(false);
-        var socket = new Socket(nsp, this, auth, restored?.Session) { Services = _server.CreateScope() };
+        var socket = new Socket(nsp, this, auth, restored?.Session);
         lock (_gate)
-            (_connecting ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+        {
+            _connecting = _connecting switch
+            {
+                null => name,
+                string one => new List<string> { one, name },
+                List<string> more => Add(more, name),
+                _ => throw new InvalidOperationException(),
+            };
+        }
         var previousActivity = Activity.Current;
         var activity = TypedIoActivities.StartConnect(nsp.Name, socket.Id);
         try
@@ -116,11 +126,7 @@ internal sealed class SocketIoClient
                 }
                 else
                 {
-                    await MiddlewarePipeline.RunAsync(nsp.ConnectionMiddleware, socket, () =>
-                    {
-                        accepted = true;
-                        return ValueTask.CompletedTask;
-                    }).ConfigureAwait(false);
+                    accepted = await RunConnectionMiddlewareAsync(nsp, socket).ConfigureAwait(false);
                 }
             }
             catch (SocketConnectException refusal)
@@ -175,9 +181,40 @@ internal sealed class SocketIoClient
             TypedIoActivities.Stop(activity, previousActivity);
             lock (_gate)
             {
-                if (_connecting is { } connecting && connecting.Remove(name) && connecting.Count == 0)
+                if (_connecting is string one && one == name)
+                    _connecting = null;
+                else if (_connecting is List<string> more && more.Remove(name) && more.Count == 0)
                     _connecting = null;
             }
+        }
+    }
+
+    private bool IsConnecting(string nsp) => _connecting is string one ? one == nsp : _connecting is List<string> more && more.Contains(nsp);
+
+    private static List<string> Add(List<string> names, string name)
+    {
+        names.Add(name);
+        return names;
+    }
+
+    /// <summary>Whether every connection middleware of the namespace called next (true when it has none).</summary>
+    /// <remarks>
+    /// A method of its own: the flag the terminal step sets is a captured local, and a closure made in
+    /// <see cref="ConnectAsync"/> would be allocated for every connect, middleware or not.
+    /// </remarks>
+    private static ValueTask<bool> RunConnectionMiddlewareAsync(Namespace nsp, Socket socket)
+    {
+        return nsp.HasConnectionMiddleware ? RunAsync(nsp.ConnectionMiddleware, socket) : ValueTask.FromResult(true);
+
+        static async ValueTask<bool> RunAsync(IReadOnlyList<ConnectionMiddleware> middleware, Socket socket)
+        {
+            var accepted = false;
+            await MiddlewarePipeline.RunAsync(middleware, socket, () =>
+            {
+                accepted = true;
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+            return accepted;
         }
     }
 

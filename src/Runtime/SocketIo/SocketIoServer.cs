@@ -25,6 +25,7 @@ public sealed class SocketIoServer : IEngineIoHandler
     private readonly ConcurrentDictionary<string, Namespace> _namespaces = new(StringComparer.Ordinal);
     private readonly List<ParentNamespace> _parents = [];
     private readonly IServiceScopeFactory? _scopes;
+    private readonly IServiceProviderIsService? _isService;
     private Func<Namespace, SocketAdapter> _adapterFactory = nsp => new InMemoryAdapter(nsp);
 
     /// <summary>Creates a server.</summary>
@@ -36,7 +37,9 @@ public sealed class SocketIoServer : IEngineIoHandler
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedIo.SocketIo");
         TimeProvider = timeProvider ?? TimeProvider.System;
         Parser = options.Parser ?? new JsonPacketParser(options.JsonSerializerOptions, new JsonPacketParserOptions { MaxAttachments = options.MaxAttachments, MaxDepth = options.MaxJsonDepth });
+        Services = services;
         _scopes = services?.GetService<IServiceScopeFactory>();
+        _isService = services?.GetService<IServiceProviderIsService>();
         Metrics = TypedIoMetrics.Create(services?.GetService<IMeterFactory>());
         Engine = new EngineIoServer(options.EngineIo, this, loggerFactory, timeProvider, Metrics);
         if (services?.GetService<ISocketAdapterFactory>() is { } adapters)
@@ -157,7 +160,16 @@ public sealed class SocketIoServer : IEngineIoHandler
 
     internal SocketAdapter CreateAdapter(Namespace nsp) => _adapterFactory(nsp);
 
-    internal IServiceProvider? CreateScope() => _scopes?.CreateScope().ServiceProvider;
+    /// <summary>The application's root services, or null; singletons (options) are read from here, not from a socket's scope.</summary>
+    internal IServiceProvider? Services { get; }
+
+    internal IServiceScope? CreateServiceScope() => _scopes?.CreateScope();
+
+    /// <summary>
+    /// Whether a socket's scope may resolve <paramref name="serviceType"/>: asked before making the scope only to
+    /// find that nothing is registered. True when the container cannot tell.
+    /// </summary>
+    internal bool MayHaveService(Type serviceType) => _scopes is not null && (_isService?.IsService(serviceType) ?? true);
 
     internal async ValueTask<Namespace?> ResolveNamespaceAsync(string name, JsonElement auth)
     {

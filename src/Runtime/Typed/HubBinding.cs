@@ -33,9 +33,10 @@ internal sealed class HubBinding<THub>
 
     public async ValueTask OnConnectionAsync(Socket socket)
     {
-        var services = socket.Services
-            ?? throw new InvalidOperationException("The server has no service provider: create it through services.AddTypedIo().");
-        var hub = THub.Create(services);
+        if (socket.Namespace.Server.Services is not { } root)
+            throw new InvalidOperationException("The server has no service provider: create it through services.AddTypedIo().");
+        // The socket's scope is made only if the hub's constructor asks for a service.
+        var hub = THub.Create(new HubActivationServices(socket, root));
         var context = new HubCallerContext(socket);
         hub.Context = context;
         var router = new Router(this, hub, context);
@@ -102,7 +103,7 @@ internal sealed class HubBinding<THub>
         object? result;
         try
         {
-            var filters = Filters(socketEvent.Socket.Services);
+            var filters = Filters(socketEvent.Socket.Namespace.Server.Services);
             if (filters.Length == 0)
             {
                 result = await method.Invoke(hub, new HubInvocation(socketEvent, arguments, context.SocketAborted)).ConfigureAwait(false);
@@ -163,16 +164,13 @@ internal sealed class HubBinding<THub>
     /// <summary>Runs the validators of every bound argument; the failures of all of them make one rejection.</summary>
     private async ValueTask<SocketRejection?> ValidateAsync(HubMethod<THub> method, SocketEvent socketEvent, object?[] arguments, CancellationToken cancellationToken)
     {
-        var services = socketEvent.Socket.Services;
-        if (services is null)
-            return null;
         var parameters = method.Parameters;
         Dictionary<string, List<string>>? errors = null;
         for (var i = 0; i < parameters.Count; i++)
         {
             if (parameters[i].Validate is not { } validate || arguments[i] is not { } value)
                 continue;
-            if (await validate(services, value, cancellationToken).ConfigureAwait(false) is not { } failures)
+            if (await validate(socketEvent.Socket, value, cancellationToken).ConfigureAwait(false) is not { } failures)
                 continue;
             // One wire parameter: paths are relative to it (as in the JSON the client sent); several: prefixed by the name.
             var prefix = method.FixedParameterCount > 1 ? parameters[i].Name : null;

@@ -37,13 +37,13 @@ public sealed class HubParameter
     internal Func<object, string?>? FindNull { get; private init; }
 
     /// <summary>Runs the validators registered for the type (null for the rest parameters, which are not validated).</summary>
-    internal Func<IServiceProvider, object, CancellationToken, ValueTask<List<ValidationFailure>?>>? Validate { get; private init; }
+    internal Func<SocketIo.Socket, object, CancellationToken, ValueTask<List<ValidationFailure>?>>? Validate { get; private init; }
 
     /// <summary>A parameter of type <typeparamref name="T"/>, read with the server's JSON options.</summary>
     public static HubParameter Of<T>(string name, bool allowsNull) =>
         new(name, typeof(T), allowsNull, isRest: false, static (args, index) => args.Get<T>(index))
         {
-            Validate = static (services, value, cancellationToken) => ArgumentValidation.ValidateAsync(services, (T)value, cancellationToken),
+            Validate = static (socket, value, cancellationToken) => ArgumentValidation.ValidateAsync(socket, (T)value, cancellationToken),
         };
 
     /// <summary>
@@ -57,7 +57,7 @@ public sealed class HubParameter
         ArgumentNullException.ThrowIfNull(findNull);
         return new(name, typeof(T), allowsNull, isRest: false, static (args, index) => args.Get<T>(index))
         {
-            Validate = static (services, value, cancellationToken) => ArgumentValidation.ValidateAsync(services, (T)value, cancellationToken),
+            Validate = static (socket, value, cancellationToken) => ArgumentValidation.ValidateAsync(socket, (T)value, cancellationToken),
             FindNull = value => findNull((T)value),
         };
     }
