@@ -38,6 +38,7 @@ public sealed class EngineIoServer : IAsyncDisposable
         Handler = handler;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedIo.EngineIo");
         TimeProvider = timeProvider ?? TimeProvider.System;
+        ReadTurnBudget = ReadTurn.BudgetFor(TimeProvider.TimestampFrequency);
         _originPolicy = new WebSocketOriginPolicy();
         _heartbeat = new HeartbeatScheduler(this);
     }
@@ -60,6 +61,16 @@ public sealed class EngineIoServer : IAsyncDisposable
     /// dictionary's locks, on each heartbeat tick.
     /// </summary>
     internal IEnumerable<KeyValuePair<string, EngineIoSession>> Sessions => _sessions;
+
+    private long _readTurnsEnded;
+
+    /// <summary>A WebSocket reader's turn in inline scheduling, in ticks of <see cref="TimeProvider"/>'s timestamps (<c>ReadTurn</c>).</summary>
+    internal long ReadTurnBudget { get; }
+
+    /// <summary>How many times a WebSocket reader ended its turn and moved to the thread pool (inline scheduling, <c>ReadTurn</c>).</summary>
+    internal long ReadTurnsEnded => Interlocked.Read(ref _readTurnsEnded);
+
+    internal void CountReadTurnEnded() => Interlocked.Increment(ref _readTurnsEnded);
 
     /// <summary>Finds an open session by id.</summary>
     public bool TryGetSession(string sid, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out EngineIoSession? session) =>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using TypedIo.Diagnostics;
@@ -153,21 +152,14 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                         _session.Abort(EngineIoCloseReasons.TransportClose);
                         break;
                     }
-                    var started = inline ? Stopwatch.GetTimestamp() : 0;
-                    var read = ReadMessageAsync(peek);
-                    if (!read.IsCompletedSuccessfully)
-                    {
-                        if (!await read.ConfigureAwait(false))
-                            break;
-                        _turn.Reset();
-                    }
-                    else if (!read.Result)
-                    {
+                    var read = ReadMessageAsync(peek, inline);
+                    var next = read.IsCompletedSuccessfully ? read.Result : await read.ConfigureAwait(false);
+                    if (next == ReadNext.Stop)
                         break;
-                    }
-                    else if (inline && _turn.Spend(started))
+                    if (next == ReadNext.EndTurn)
                     {
                         // Inline scheduling: let the engine thread serve the other sockets (see ReadTurn).
+                        _session.Server.CountReadTurnEnded();
                         await Task.Yield();
                     }
                 }
@@ -230,8 +222,20 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             _ = DrainAsync();
     }
 
-    /// <summary>Reads the rest of the message <paramref name="peek"/> announced and hands it to the session; false to stop reading.</summary>
-    private async ValueTask<bool> ReadMessageAsync(ValueWebSocketReceiveResult peek)
+    /// <summary>What the read loop does after a message.</summary>
+    private enum ReadNext
+    {
+        Stop,
+        Continue,
+        EndTurn,
+    }
+
+    /// <summary>
+    /// Reads the rest of the message <paramref name="peek"/> announced and hands it to the session. In
+    /// <paramref name="inline"/> scheduling it counts the handling against the connection's turn (<see cref="ReadTurn"/>)
+    /// and says when the turn is over.
+    /// </summary>
+    private async ValueTask<ReadNext> ReadMessageAsync(ValueWebSocketReceiveResult peek, bool inline)
     {
         var maxSize = _session.Server.Options.MaxHttpBufferSize;
         var buffer = ArrayPool<byte>.Shared.Rent(peek.EndOfMessage ? 1 : 4096);
@@ -248,7 +252,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     _session.Abort(EngineIoCloseReasons.TransportClose);
-                    return false;
+                    return ReadNext.Stop;
                 }
                 count += result.Count;
                 endOfMessage = result.EndOfMessage;
@@ -259,13 +263,28 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                     // The writer loop sends the close frame: closing here too would race it.
                     _closeStatus = WebSocketCloseStatus.MessageTooBig;
                     _session.Abort(EngineIoCloseReasons.TransportError);
-                    return false;
+                    return ReadNext.Stop;
                 }
             }
 
             // While a graceful close drains, the client's packets are ignored but reading goes on.
-            await _session.ReceiveAsync(buffer.AsMemory(0, count), type == WebSocketMessageType.Binary).ConfigureAwait(false);
-            return true;
+            var clock = _session.Server.TimeProvider;
+            var started = inline ? clock.GetTimestamp() : 0;
+            var handled = _session.ReceiveAsync(buffer.AsMemory(0, count), type == WebSocketMessageType.Binary);
+            if (!handled.IsCompletedSuccessfully)
+            {
+                await handled.ConfigureAwait(false);
+                // Resumed by the handler's completion, not by this connection's receive: a new turn.
+                if (inline)
+                    _turn.Reset(clock.GetTimestamp());
+            }
+            else
+            {
+                handled.GetAwaiter().GetResult();
+                if (inline && _turn.Spend(started, clock.GetTimestamp(), _session.Server.ReadTurnBudget))
+                    return ReadNext.EndTurn;
+            }
+            return ReadNext.Continue;
         }
         finally
         {
