@@ -112,7 +112,7 @@ if [[ "${PERF:-0}" == "1" ]] && command -v perf >/dev/null; then
   { echo "== by DSO"; perf report -i "$OUT/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -20
     echo "== by symbol (self)"; perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80
     echo "== by symbol (children)"; perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80
-  } > "$OUT/perf-top.txt"
+  } > "$OUT/perf-top.txt" || true  # head closes the pipe early: perf report's SIGPIPE must not end the script (pipefail)
   echo "perf: $OUT/perf-top.txt"
 fi
 echo "output: $OUT"
