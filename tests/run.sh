@@ -33,9 +33,21 @@ echo "== tests"
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge 12000 ] || ulimit -n 12000 2>/dev/null \
   || die "HalfOpenSessionTests needs 12,000 file descriptors per process: raise the hard limit (ulimit -Hn)"
 rm -rf "$results"
+# HalfOpenSessionTests measures its process's whole managed heap, so it runs in a test process of its own afterwards:
+# in the shared one, what earlier tests still hold or are still winding down counts against it.
+alone="FullyQualifiedName~TypedIo.Tests.Hardening.HalfOpenSessionTests"
 dotnet test TypedIo.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000
+  --results-directory "$results" --filter "FullyQualifiedName!~TypedIo.Tests.Hardening.HalfOpenSessionTests" \
+  -- RunConfiguration.TestSessionTimeout=2400000
 status=$?
+dotnet test tests/TypedIo.Tests -c Release --no-build -nologo --logger "trx;LogFileName=half-open.trx" \
+  --logger "console;verbosity=normal" --results-directory "$results" --filter "$alone" \
+  -- RunConfiguration.TestSessionTimeout=600000
+alone_status=$?
+# The filter must still find the tests it moved here: a rename would otherwise drop them from the run in silence.
+grep -q '<Counters total="[1-9]' "$results/half-open.trx" 2>/dev/null \
+  || { echo "error: no test matched $alone in its own run"; alone_status=1; }
+[ "$status" -ne 0 ] || status=$alone_status
 
 passed=0
 failed=0

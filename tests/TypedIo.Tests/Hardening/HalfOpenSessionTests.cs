@@ -9,7 +9,10 @@ using TypedIo.Tests.SocketIo;
 
 namespace TypedIo.Tests.Hardening;
 
-/// <summary>Runs alone: it measures the process's managed heap, which tests running beside it would disturb.</summary>
+/// <summary>
+/// Runs alone: it measures the process's managed heap, which tests running beside it would disturb (tests/run.sh also runs it
+/// in a test process of its own, after the rest, so that what earlier tests leave behind does not count against it).
+/// </summary>
 [CollectionDefinition(nameof(HalfOpenSessionTests), DisableParallelization = true)]
 public sealed class HalfOpenSessionCollection;
 
