@@ -155,6 +155,23 @@ public sealed class IdleFootprintTests
         Assert.False(handshake.User.Identity!.IsAuthenticated);
     }
 
+    [Fact]
+    public void A_socket_served_by_a_typed_hub_keeps_no_delegate_for_its_disconnect()
+    {
+        using var services = ConnectPathAllocationTests.Services();
+        var io = services.GetRequiredService<SocketIoServer>();
+        var session = ConnectPathAllocationTests.Connect(io, new DefaultHttpContext());
+        var socket = Assert.Single(io.Sockets.ConnectedSockets);
+
+        // The hub's router is told of the disconnect by the socket it routes for; it subscribed a delegate (64 B per
+        // connected socket) before. That the hub's OnDisconnectedAsync still runs, in order: HubLifecycleTests.
+        var disconnected = typeof(Socket).GetField(nameof(Socket.Disconnected), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+        Assert.NotNull(disconnected);
+        Assert.Null(disconnected.GetValue(socket));
+        session.Abort(EngineIoCloseReasons.TransportClose);
+        Assert.Empty(io.Sockets.ConnectedSockets);
+    }
+
     private static DefaultHttpContext WebSocketRequest()
     {
         var context = new DefaultHttpContext();
