@@ -10,7 +10,7 @@
 #
 #   benchmarks/Profiling/idle-breakdown.sh [typedio|raw] [connections] [hold seconds]   e.g. ... typedio 10000 30
 #
-# Knobs (environment): PORT (3850), DOTNET_SERVER_ENV (extra environment for the server, e.g. "DOTNET_GCgen0size=0x100000"),
+# Knobs (environment): PORT (3850), CONNECT_PARALLELISM (64: connects in flight at once), DOTNET_SERVER_ENV (extra environment for the server, e.g. "DOTNET_GCgen0size=0x100000"),
 # FIXTURE_DLL (another fixture build), SKIP_BUILD. Output in benchmarks/results/idle-breakdown-<server>-<stamp>/.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,7 @@ SERVER=${1:-typedio}
 COUNT=${2:-10000}
 HOLD=${3:-30}
 PORT=${PORT:-3850}
+CONNECT_PARALLELISM=${CONNECT_PARALLELISM:-64}
 DOTNET_SERVER_ENV=${DOTNET_SERVER_ENV:-}
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
@@ -78,9 +79,10 @@ induce() { # kind
 }
 
 head -n 1 "$OUT/gcinfo.tsv" 2>/dev/null | sed 's/^/gc-header /' >"$OUT/snapshots.txt" || true
-echo "server $SERVER pid $PID, $COUNT connections, hold ${HOLD}s; environment: ${DOTNET_SERVER_ENV:-none}" | tee -a "$OUT/snapshots.txt"
+echo "server $SERVER pid $PID, $COUNT connections ($CONNECT_PARALLELISM at once), hold ${HOLD}s; environment: ${DOTNET_SERVER_ENV:-none}" | tee -a "$OUT/snapshots.txt"
 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 1 dotnet "$LOADGEN" run --url "http://127.0.0.1:$PORT" \
   --server-pid "$PID" --server-name "$SERVER" --scenarios "idle:$COUNT" --warmup 0 --duration 1 --idle-settle "$SETTLE" \
+  --connect-parallelism "$CONNECT_PARALLELISM" \
   >"$OUT/loadgen.log" 2>&1 &
 LOADGEN_PID=$!
 sleep $(( SETTLE - 3 ))
