@@ -21,6 +21,13 @@ internal static class StartupHook
         var allocations = Environment.GetEnvironmentVariable("TYPEDIO_ALLOCATIONS_FILE");
         if (!string.IsNullOrEmpty(allocations))
             new Thread(() => SampleAllocations(allocations)) { IsBackground = true, Name = "allocation-hook" }.Start();
+        var gcInfo = Environment.GetEnvironmentVariable("TYPEDIO_GCINFO_FILE");
+        if (!string.IsNullOrEmpty(gcInfo))
+        {
+            var trigger = Environment.GetEnvironmentVariable("TYPEDIO_GC_TRIGGER_FILE");
+            new Thread(() => GcMemoryReport.Run(gcInfo, string.IsNullOrEmpty(trigger) ? null : trigger))
+                { IsBackground = true, Name = "gcinfo-hook" }.Start();
+        }
     }
 
     // First-chance exceptions by type and top frame, rewritten each second: exceptions on a hot path cost far more

@@ -609,6 +609,7 @@ public sealed class Socket
         if (wasConnected)
         {
             Namespace.Server.Metrics.SocketDisconnected(Namespace.Name, _countedConnection, reason, Namespace.Server.TimeProvider.GetElapsedTime(_connectedAt));
+            NotifyRouter(reason);
             Raise(Disconnected, reason);
         }
         DisposeServices();
@@ -644,6 +645,22 @@ public sealed class Socket
         catch (Exception ex)
         {
             SocketIoLog.SessionPersistFailed(Namespace.Server.Logger, Id, Namespace.Name, ex);
+        }
+    }
+
+    // A typed hub's router learns of the disconnect from the socket it routes for, as the first of the Disconnected
+    // listeners it used to subscribe as: a delegate per connected socket (64 B) for what the router reference says.
+    private void NotifyRouter(string reason)
+    {
+        if (_handlers.Router is not ISocketDisconnectListener listener)
+            return;
+        try
+        {
+            listener.OnDisconnected(this, reason);
+        }
+        catch (Exception ex)
+        {
+            SocketIoLog.HandlerFailed(Namespace.Server.Logger, Id, "disconnect", ex);
         }
     }
 

@@ -21,6 +21,8 @@ internal sealed class SocketEventHandlers
     // cost every socket 24 bytes for as long as it is connected.
     private object Gate => this;
 
+    public ISocketEventRouter? Router => _router;
+
     public void SetRouter(ISocketEventRouter router)
     {
         ArgumentNullException.ThrowIfNull(router);

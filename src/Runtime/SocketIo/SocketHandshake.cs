@@ -11,18 +11,13 @@ namespace TypedIo.SocketIo;
 public sealed class SocketHandshake
 {
     // Most of the handshake is the connection's: read from it rather than copied into every socket. A socket of
-    // another server node has no request here: its values are held instead.
-    private readonly EngineIoHandshake? _request;
-    private readonly IHeaderDictionary? _headers;
-    private readonly IQueryCollection? _query;
-    private readonly IPAddress? _address;
-    private readonly bool _isSecure;
-    private readonly string? _url;
+    // another server node has no request here: its values are held in an object of their own, so that the local
+    // socket's handshake (kept for as long as the socket is connected) carries one reference for both cases.
+    private readonly object _source; // EngineIoHandshake or RemoteValues
 
     internal SocketHandshake(EngineIoHandshake request, JsonElement auth)
     {
-        _request = request;
-        IsCrossDomain = request.HasOrigin;
+        _source = request;
         Auth = auth;
         Issued = DateTimeOffset.UtcNow;
     }
@@ -36,21 +31,16 @@ public sealed class SocketHandshake
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(url);
-        _headers = headers;
-        _query = query;
+        _source = new RemoteValues(headers, query, address, isCrossDomain, isSecure, url);
         Auth = auth;
         Issued = issued;
-        _address = address;
-        IsCrossDomain = isCrossDomain;
-        _isSecure = isSecure;
-        _url = url;
     }
 
     /// <summary>Headers of the request that opened the connection.</summary>
-    public IHeaderDictionary Headers => _request?.Headers ?? _headers!;
+    public IHeaderDictionary Headers => _source is EngineIoHandshake request ? request.Headers : Remote.Headers;
 
     /// <summary>Query string of that request.</summary>
-    public IQueryCollection Query => _request?.Query ?? _query!;
+    public IQueryCollection Query => _source is EngineIoHandshake request ? request.Query : Remote.Query;
 
     /// <summary>The auth payload of the CONNECT packet, or an empty object.</summary>
     public JsonElement Auth { get; }
@@ -62,21 +52,25 @@ public sealed class SocketHandshake
     public DateTimeOffset Issued { get; }
 
     /// <summary>The client's address.</summary>
-    public IPAddress? Address => _request is null ? _address : _request.RemoteAddress;
+    public IPAddress? Address => _source is EngineIoHandshake request ? request.RemoteAddress : Remote.Address;
 
     /// <summary>Whether the request had an Origin header (a cross-domain browser request).</summary>
-    public bool IsCrossDomain { get; }
+    public bool IsCrossDomain => _source is EngineIoHandshake request ? request.HasOrigin : Remote.IsCrossDomain;
 
     /// <summary>Whether the connection is over HTTPS.</summary>
-    public bool IsSecure => _request?.IsSecure ?? _isSecure;
+    public bool IsSecure => _source is EngineIoHandshake request ? request.IsSecure : Remote.IsSecure;
 
     /// <summary>Path and query of the request that opened the connection.</summary>
-    public string Url => _request?.Url ?? _url!;
+    public string Url => _source is EngineIoHandshake request ? request.Url : Remote.Url;
 
     /// <summary>The user established by ASP.NET Core authentication for that request.</summary>
-    public ClaimsPrincipal User => _request?.User ?? AnonymousUser;
+    public ClaimsPrincipal User => _source is EngineIoHandshake request ? request.User : AnonymousUser;
 
-    internal bool IsAuthenticated => _request?.IsAuthenticated ?? false;
+    internal bool IsAuthenticated => _source is EngineIoHandshake request && request.IsAuthenticated;
+
+    private RemoteValues Remote => (RemoteValues)_source;
 
     private static readonly ClaimsPrincipal AnonymousUser = new(new ClaimsIdentity());
+
+    private sealed record RemoteValues(IHeaderDictionary Headers, IQueryCollection Query, IPAddress? Address, bool IsCrossDomain, bool IsSecure, string Url);
 }

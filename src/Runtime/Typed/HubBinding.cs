@@ -40,7 +40,6 @@ internal sealed class HubBinding<THub>
         var context = new HubCallerContext(socket);
         hub.Context = context;
         var router = new Router(this, hub, context);
-        socket.Disconnected += router.OnDisconnected;
         socket.Route(router);
         try
         {
@@ -240,7 +239,8 @@ internal sealed class HubBinding<THub>
         await DispatchAsync(hub, context, method, socketEvent).ConfigureAwait(false);
     }
 
-    private sealed class Router(HubBinding<THub> binding, THub hub, HubCallerContext context) : ISocketEventRouter
+    // Told of the disconnect by the socket (ISocketDisconnectListener), not through a Disconnected delegate per socket.
+    private sealed class Router(HubBinding<THub> binding, THub hub, HubCallerContext context) : ISocketEventRouter, ISocketDisconnectListener
     {
         // Events that arrive while OnConnectedAsync runs wait for it, as hub methods of SignalR do. Dropped once it has
         // succeeded, so a connected socket does not keep it.

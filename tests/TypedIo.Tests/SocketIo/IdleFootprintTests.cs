@@ -115,6 +115,63 @@ public sealed class IdleFootprintTests
         Assert.Null(context.Features.Get<IQueryFeature>());
     }
 
+    [Fact]
+    public void A_sockets_handshake_keeps_one_reference_to_what_the_connection_already_holds()
+    {
+        var request = new EngineIoHandshake(WebSocketRequest(), DateTimeOffset.UtcNow, requestOutlivesHandshake: true);
+        _ = new SocketHandshake(request, default);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var handshake = new SocketHandshake(request, default);
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 56 B: the object's header, the connection's handshake, the auth payload and the time. 96 B before: the headers,
+        // query, address, URL and HTTPS flag that only a remote node's socket holds were fields of every handshake, and
+        // the cross-domain flag a copy of what the connection knows.
+        Assert.True(bytes <= 56, $"{bytes} B for a socket's handshake");
+        Assert.Same(request.Headers, handshake.Headers);
+        Assert.Equal(System.Net.IPAddress.Loopback, handshake.Address);
+        Assert.Equal(request.Url, handshake.Url);
+        Assert.False(handshake.IsCrossDomain);
+        Assert.False(handshake.IsSecure);
+    }
+
+    [Fact]
+    public void A_remote_sockets_handshake_gives_back_what_its_node_sent()
+    {
+        var headers = new HeaderDictionary { ["origin"] = "https://example.com" };
+        var query = new QueryCollection(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues> { ["room"] = "a" });
+        var issued = new DateTimeOffset(2026, 12, 6, 11, 0, 0, TimeSpan.FromHours(1));
+
+        var handshake = new SocketHandshake(headers, query, default, issued, System.Net.IPAddress.IPv6Loopback, isCrossDomain: true, isSecure: true, "/socket.io/?room=a");
+
+        Assert.Same(headers, handshake.Headers);
+        Assert.Same(query, handshake.Query);
+        Assert.Equal(issued, handshake.Issued);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, handshake.Address);
+        Assert.True(handshake.IsCrossDomain);
+        Assert.True(handshake.IsSecure);
+        Assert.Equal("/socket.io/?room=a", handshake.Url);
+        Assert.False(handshake.User.Identity!.IsAuthenticated);
+    }
+
+    [Fact]
+    public void A_socket_served_by_a_typed_hub_keeps_no_delegate_for_its_disconnect()
+    {
+        using var services = ConnectPathAllocationTests.Services();
+        var io = services.GetRequiredService<SocketIoServer>();
+        var session = ConnectPathAllocationTests.Connect(io, new DefaultHttpContext());
+        var socket = Assert.Single(io.Sockets.ConnectedSockets);
+
+        // The hub's router is told of the disconnect by the socket it routes for; it subscribed a delegate (64 B per
+        // connected socket) before. That the hub's OnDisconnectedAsync still runs, in order: HubLifecycleTests.
+        var disconnected = typeof(Socket).GetField(nameof(Socket.Disconnected), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+        Assert.NotNull(disconnected);
+        Assert.Null(disconnected.GetValue(socket));
+        session.Abort(EngineIoCloseReasons.TransportClose);
+        Assert.Empty(io.Sockets.ConnectedSockets);
+    }
+
     private static DefaultHttpContext WebSocketRequest()
     {
         var context = new DefaultHttpContext();
