@@ -25,10 +25,10 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
 
     // A received EVENT's arguments, kept as bytes until something asks for JSON values. Made by the decoder, which
     // hands the payload over: this is its only copy.
-    internal SocketArgs(in EventPayload payload, JsonPacketParser? parser)
+    internal SocketArgs(in EventPayload payload, JsonPacketParser? parser, int offset = 1)
     {
         _payload = payload;
-        _offset = 1;
+        _offset = offset;
         Attachments = [];
         _parser = parser;
     }
@@ -83,6 +83,12 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     public JsonNode? GetNode(int index) => PacketData.ToNode(this[index], Attachments);
 
     /// <summary>Every argument as a node (binary included): ready to be emitted again unchanged.</summary>
+    /// <remarks>
+    /// To send the arguments back unchanged, pass this <see cref="SocketArgs"/> itself instead (to
+    /// <see cref="SocketEvent.Ack(SocketArgs)"/>, <see cref="Socket.EmitAsync(string, SocketArgs)"/>,
+    /// <see cref="BroadcastOperator.EmitAsync(string, SocketArgs)"/>): that writes the received JSON without making the
+    /// JSON tree this method needs.
+    /// </remarks>
     public object?[] ToEmitArgs()
     {
         var result = new object?[Count];
@@ -91,6 +97,38 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         for (var i = 0; i < result.Length; i++)
             result[i] = raw ? this[i] : GetNode(i);
         return result;
+    }
+
+    /// <summary>
+    /// The arguments from <paramref name="start"/> on, sharing these arguments' received bytes (nothing is parsed or
+    /// copied): for relaying all but the first arguments, for example <c>e.Args.Slice(1)</c> after a room name.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is negative or above <see cref="Count"/>.</exception>
+    public SocketArgs Slice(int start)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, Count);
+        if (start == 0)
+            return this;
+        // A copy of the payload shares its bytes, and its tree and bounds when already made; what it makes later is its own.
+        return _payload.HasValue
+            ? new SocketArgs(_payload, _parser, _offset + start)
+            : new SocketArgs(_array, _offset + start, Attachments, _parser);
+    }
+
+    /// <summary>
+    /// Writes every argument as the JSON it was received as (arguments kept as bytes are copied from them, without a
+    /// tree). Only for arguments without attachments: placeholders would be written as plain objects.
+    /// </summary>
+    internal void WriteJsonValues(Utf8JsonWriter writer)
+    {
+        if (_payload.HasValue)
+        {
+            _payload.WriteElements(writer, _offset);
+            return;
+        }
+        for (var i = 0; i < Count; i++)
+            RawJson.Write(writer, this[i]);
     }
 
     /// <summary>Argument <paramref name="index"/> as binary data, when it is a binary attachment.</summary>

@@ -1,3 +1,5 @@
+using TypedIo.SocketIo;
+
 namespace TypedIo.Fixture.Hubs;
 
 /// <summary>Namespace <c>/admin</c>: only sockets whose auth has <c>token: "secret"</c> get here (see DefaultProfile).</summary>
@@ -12,5 +14,5 @@ public sealed partial class AdminHub : SocketHub<IFixtureClient>, IEchoEvents
     }
 
     /// <inheritdoc />
-    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Clients.Caller.Echo(args);
 }

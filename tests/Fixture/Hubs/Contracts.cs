@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TypedIo;
+using TypedIo.SocketIo;
 
 namespace TypedIo.Fixture.Hubs;
 
 /// <summary><c>echo</c>: every namespace of the default profile has it.</summary>
 public interface IEchoEvents
 {
-    /// <summary>Any arguments, binary included; emitted back unchanged.</summary>
-    Task Echo(params object?[] args);
+    /// <summary>Any arguments, binary included; emitted back unchanged (as received: no JSON tree is made of them).</summary>
+    Task Echo(SocketArgs args);
 }
 
 /// <summary>The client-to-server events of <c>/</c> (FIXTURE.md, profile default).</summary>
@@ -45,8 +46,8 @@ public interface IFixtureClient
     /// <summary>Sent on connection.</summary>
     Task Welcome(Welcome welcome);
 
-    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>.</summary>
-    Task Echo(params object?[] args);
+    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>: the arguments as they were received.</summary>
+    Task Echo(SocketArgs args);
 
     /// <summary>Asked by <c>request-ack</c>; the client answers with its ack.</summary>
     [Event("server-ask")]
@@ -59,8 +60,8 @@ public interface IDynamicClient
     /// <summary>Sent on connection.</summary>
     Task Welcome(NamespaceWelcome welcome);
 
-    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>.</summary>
-    Task Echo(params object?[] args);
+    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>: the arguments as they were received.</summary>
+    Task Echo(SocketArgs args);
 }
 
 /// <summary><c>{"id": socket id, "auth": handshake auth or {}}</c>.</summary>

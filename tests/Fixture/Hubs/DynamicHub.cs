@@ -1,3 +1,5 @@
+using TypedIo.SocketIo;
+
 namespace TypedIo.Fixture.Hubs;
 
 /// <summary>The dynamic namespaces <c>/dyn-*</c>.</summary>
@@ -9,5 +11,5 @@ public sealed partial class DynamicHub : SocketHub<IDynamicClient>, IEchoEvents
         new(Clients.Caller.Welcome(new NamespaceWelcome(Context.Socket.Namespace.Name)));
 
     /// <inheritdoc />
-    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Clients.Caller.Echo(args);
 }

@@ -15,7 +15,7 @@ public sealed partial class MainHub : SocketHub<IFixtureClient>, IMainEvents
     }
 
     /// <inheritdoc />
-    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Clients.Caller.Echo(args);
 
     /// <inheritdoc />
     public Task<string[]> Join(string room)

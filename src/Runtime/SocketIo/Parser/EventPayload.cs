@@ -96,6 +96,25 @@ internal struct EventPayload
     }
 
     /// <summary>
+    /// Writes elements <paramref name="from"/> to the end as the JSON values they were received as, byte for byte, in
+    /// one pass over the bytes (no tree and no element bounds are made). The payload passed the strict reader of
+    /// <see cref="TryScan"/>, so each element's text is JSON and needs no second validation.
+    /// </summary>
+    public readonly void WriteElements(Utf8JsonWriter writer, int from)
+    {
+        var reader = new Utf8JsonReader(_json, new JsonReaderOptions { MaxDepth = _maxDepth });
+        var index = 0;
+        reader.Read();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (index++ >= from)
+                writer.WriteRawValue(_json.AsSpan(start, (int)reader.BytesConsumed - start), skipInputValidation: true);
+        }
+    }
+
+    /// <summary>
     /// The event name: <paramref name="known"/> itself when the name is the same text (a client mostly repeats a few
     /// names, so this saves a string per event), a new string otherwise.
     /// </summary>
