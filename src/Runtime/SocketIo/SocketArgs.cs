@@ -10,26 +10,23 @@ namespace TypedIo.SocketIo;
 /// </summary>
 public sealed class SocketArgs : IReadOnlyList<JsonElement>
 {
-    private readonly JsonElement _array;
-    private EventPayload _payload; // a received EVENT's bytes: filled in place, so never readonly and never copied
-    private readonly int _offset;
+    // Either a received EVENT's bytes (the common case, one per event: 64 bytes with this layout) or a JSON tree with
+    // its attachments (acks, binary events, adapters), which keeps what only it needs in an object of its own.
+    private EventPayload _payload; // filled in place, so never readonly and never copied but to make another SocketArgs
+    private readonly Tree? _tree;
     private readonly JsonPacketParser? _parser;
 
     internal SocketArgs(JsonElement array, int offset, IReadOnlyList<byte[]> attachments, JsonPacketParser? parser = null)
     {
-        _array = array;
-        _offset = offset;
-        Attachments = attachments;
+        _tree = new Tree(array, offset, attachments);
         _parser = parser;
     }
 
     // A received EVENT's arguments, kept as bytes until something asks for JSON values. Made by the decoder, which
     // hands the payload over: this is its only copy.
-    internal SocketArgs(in EventPayload payload, JsonPacketParser? parser, int offset = 1)
+    internal SocketArgs(in EventPayload payload, JsonPacketParser? parser)
     {
         _payload = payload;
-        _offset = offset;
-        Attachments = [];
         _parser = parser;
     }
 
@@ -39,7 +36,7 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     /// </summary>
     internal static SocketArgs OfEvent(SocketPacket packet, JsonPacketParser? parser) =>
         packet.EventArgs is { } args
-            ? (ReferenceEquals(args._parser, parser) ? args : new SocketArgs(args._payload, parser))
+            ? (ReferenceEquals(args._parser, parser) ? args : new SocketArgs(args._payload.From(args._payload.First), parser))
             : new SocketArgs(packet.Data!.Value, 1, packet.Attachments, parser);
 
     /// <summary>The whole received EVENT array (<c>["name", ...args]</c>) as a tree; only for arguments kept as bytes.</summary>
@@ -64,20 +61,21 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     public static SocketArgs Empty { get; } = new(JsonDocument.Parse("[]").RootElement.Clone(), 0, []);
 
     /// <summary>Binary attachments the arguments' placeholders refer to.</summary>
-    public IReadOnlyList<byte[]> Attachments { get; }
+    public IReadOnlyList<byte[]> Attachments => _tree is { } tree ? tree.Attachments : [];
 
     /// <summary>Number of arguments.</summary>
-    public int Count => _payload.HasValue ? _payload.Count - _offset
-        : _array.ValueKind == JsonValueKind.Array ? _array.GetArrayLength() - _offset : 0;
+    public int Count => _tree is { } tree
+        ? (tree.Array.ValueKind == JsonValueKind.Array ? tree.Array.GetArrayLength() - tree.Offset : 0)
+        : _payload.Count - _payload.First;
 
     /// <summary>The raw JSON of argument <paramref name="index"/> (a binary argument is a placeholder object).</summary>
-    public JsonElement this[int index] => (uint)index < (uint)Count ? Array[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
-
-    private JsonElement Array => _payload.HasValue ? _payload.Element : _array;
+    public JsonElement this[int index] => (uint)index < (uint)Count
+        ? (_tree is { } tree ? tree.Array[index + tree.Offset] : _payload.Element[index + _payload.First])
+        : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>The received JSON text of argument <paramref name="index"/>, when the arguments are kept as bytes.</summary>
     private ReadOnlySpan<byte> Utf8(int index) =>
-        (uint)index < (uint)Count ? _payload[index + _offset] : throw new ArgumentOutOfRangeException(nameof(index));
+        (uint)index < (uint)Count ? _payload[index + _payload.First] : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>Argument <paramref name="index"/> as a node, with binary values as byte arrays.</summary>
     public JsonNode? GetNode(int index) => PacketData.ToNode(this[index], Attachments);
@@ -110,10 +108,9 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start, Count);
         if (start == 0)
             return this;
-        // A copy of the payload shares its bytes, and its tree and bounds when already made; what it makes later is its own.
-        return _payload.HasValue
-            ? new SocketArgs(_payload, _parser, _offset + start)
-            : new SocketArgs(_array, _offset + start, Attachments, _parser);
+        return _tree is { } tree
+            ? new SocketArgs(tree.Array, tree.Offset + start, tree.Attachments, _parser)
+            : new SocketArgs(_payload.From(_payload.First + start), _parser);
     }
 
     /// <summary>
@@ -122,9 +119,9 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     /// </summary>
     internal void WriteJsonValues(Utf8JsonWriter writer)
     {
-        if (_payload.HasValue)
+        if (_tree is null)
         {
-            _payload.WriteElements(writer, _offset);
+            _payload.WriteElements(writer, _payload.First);
             return;
         }
         for (var i = 0; i < Count; i++)
@@ -150,17 +147,17 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
         }
         var parser = _parser ?? throw new NotSupportedException("Typed arguments need the server's JsonPacketParser.");
         // Straight from the received bytes when they are kept: no JSON tree.
-        return !_payload.HasValue
+        return _tree is not null
             ? parser.Deserialize<T>(this[index], Attachments)
             : parser.DeserializeUtf8<T>(Utf8(index), Attachments);
     }
 
     /// <summary>Argument <paramref name="index"/> deserialized with <paramref name="typeInfo"/>.</summary>
     public T? GetValue<T>(int index, JsonTypeInfo<T> typeInfo) =>
-        !_payload.HasValue ? this[index].Deserialize(typeInfo) : JsonSerializer.Deserialize(Utf8(index), typeInfo);
+        _tree is not null ? this[index].Deserialize(typeInfo) : JsonSerializer.Deserialize(Utf8(index), typeInfo);
 
     /// <summary>Whether the JSON tree of the arguments was built (false while typed parameters only read bytes).</summary>
-    internal bool IsParsed => !_payload.HasValue || _payload.IsParsed;
+    internal bool IsParsed => _tree is not null || _payload.IsParsed;
 
     /// <inheritdoc />
     public IEnumerator<JsonElement> GetEnumerator()
@@ -170,4 +167,14 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Arguments from a JSON tree: the array, where the arguments start in it, and its attachments.</summary>
+    private sealed class Tree(JsonElement array, int offset, IReadOnlyList<byte[]> attachments)
+    {
+        public JsonElement Array { get; } = array;
+
+        public int Offset { get; } = offset;
+
+        public IReadOnlyList<byte[]> Attachments { get; } = attachments;
+    }
 }

@@ -18,6 +18,8 @@ public sealed class RelayedArgsTests : IDisposable
     private readonly EngineIoSession _session;
     private readonly List<SocketArgs> _relayed = [];
     private Socket? _socket;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RelayedArgsTests()
     {
@@ -35,6 +37,11 @@ public sealed class RelayedArgsTests : IDisposable
             socket.On("broadcast", e => Keep(socket.Namespace.To(socket.Id).EmitAsync("back", e.Args).IsCompletedSuccessfully, e));
             socket.On("tail", e => Keep(socket.EmitAsync("back", e.Args.Slice(1)).IsCompletedSuccessfully, e));
             socket.On("tail-values", e => socket.EmitAsync("back", e.Args.ToEmitArgs()[1..]));
+            socket.On("later", async e =>
+            {
+                await _release.Task;
+                _answered.SetResult(e.Ack(e.Args));
+            });
         });
         _handler = io;
         _session = new EngineIoSession("relay", io.Engine, isWebSocket: false, new EngineIoHandshake(new DefaultHttpContext(), DateTimeOffset.UtcNow));
@@ -132,6 +139,21 @@ public sealed class RelayedArgsTests : IDisposable
         Assert.Equal("kept", kept.Get<string>(0));
         Assert.Equal(1, kept[1].GetProperty("a").GetInt32());
         Assert.Equal(["42[\"back\",\"kept\",{\"a\":1}]"], EmitLater(kept));
+    }
+
+    [Fact]
+    public async Task A_handler_that_completes_later_answers_with_the_arguments_it_was_given()
+    {
+        // The handler is still waiting while the reader goes on: the message it came in is overwritten and other
+        // events are read; its arguments are its own (decoded out of the message), so its late answer is unchanged.
+        var bytes = Encoding.UTF8.GetBytes("23[\"later\",\"first\",{\"n\":[1,2]}]");
+        Assert.Empty(Handle(new EngineMessage(bytes, isBinary: false)));
+        Array.Fill(bytes, (byte)' ');
+        Assert.Single(Handle(Text("24[\"ack\",\"second\",{\"n\":[3]}]")));
+
+        _release.SetResult();
+        Assert.True(await _answered.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["433[\"first\",{\"n\":[1,2]}]"], Drain());
     }
 
     private string[] EmitLater(SocketArgs kept)

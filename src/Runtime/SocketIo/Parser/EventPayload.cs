@@ -15,18 +15,36 @@ namespace TypedIo.SocketIo;
 /// </remarks>
 internal struct EventPayload
 {
+    // The bytes passed TryScan, depth limit included, so reading them again needs no limit of its own (and keeps none).
+    private static readonly JsonReaderOptions Validated = new() { MaxDepth = int.MaxValue };
+
     private readonly byte[] _json;
-    private readonly int _count;
-    private readonly int _maxDepth;
     private int[]? _bounds; // start and length of each element of the array, found on first use
     private JsonDocument? _document;
+    private readonly int _count;
+    private readonly int _first;
 
-    private EventPayload(byte[] json, int count, int maxDepth)
+    private EventPayload(byte[] json, int count, int first)
     {
         _json = json;
         _count = count;
-        _maxDepth = maxDepth;
+        _first = first;
     }
+
+    /// <summary>
+    /// The same payload whose arguments start at element <paramref name="first"/>: shares the bytes, and the tree and
+    /// bounds already made (what either makes later is its own).
+    /// </summary>
+    public readonly EventPayload From(int first)
+    {
+        var copy = new EventPayload(_json, _count, first);
+        copy._bounds = Volatile.Read(in _bounds);
+        copy._document = Volatile.Read(in _document);
+        return copy;
+    }
+
+    /// <summary>The element the arguments start at: 1 for an event (after its name).</summary>
+    public readonly int First => _first;
 
     /// <summary>Whether this holds a payload (false for the default value).</summary>
     public readonly bool HasValue => _json is not null;
@@ -55,7 +73,7 @@ internal struct EventPayload
                 // Over the payload's own bytes, which never change: no copy, and not disposed (its metadata, rented
                 // from the shared pool, goes to the GC with the packet; Clone would copy bytes and metadata again).
                 // Already validated, depth included, by TryScan: this cannot fail.
-                document = JsonDocument.Parse(_json, new JsonDocumentOptions { MaxDepth = _maxDepth });
+                document = JsonDocument.Parse(_json, new JsonDocumentOptions { MaxDepth = Validated.MaxDepth });
                 document = Interlocked.CompareExchange(ref _document, document, null) ?? document;
             }
             return document.RootElement;
@@ -82,7 +100,7 @@ internal struct EventPayload
     // Writes where each element of the array starts and how long it is.
     private readonly void Walk(int[] bounds)
     {
-        var reader = new Utf8JsonReader(_json, new JsonReaderOptions { MaxDepth = _maxDepth });
+        var reader = new Utf8JsonReader(_json, Validated);
         var count = 0;
         reader.Read();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -102,7 +120,7 @@ internal struct EventPayload
     /// </summary>
     public readonly void WriteElements(Utf8JsonWriter writer, int from)
     {
-        var reader = new Utf8JsonReader(_json, new JsonReaderOptions { MaxDepth = _maxDepth });
+        var reader = new Utf8JsonReader(_json, Validated);
         var index = 0;
         reader.Read();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -168,7 +186,7 @@ internal struct EventPayload
             return "invalid JSON payload";
         }
         if (rule is null)
-            payload = new EventPayload(json.ToArray(), count, maxDepth);
+            payload = new EventPayload(json.ToArray(), count, first: 1);
         return rule;
     }
 }
