@@ -23,10 +23,10 @@ public interface IMainEvents : IEchoEvents
 
     /// <summary>Emits <paramref name="event"/> with <paramref name="args"/> to every socket in the room.</summary>
     [Event("room-emit")]
-    Task RoomEmit(string room, string @event, params object?[] args);
+    Task RoomEmit(string room, string @event, SocketArgs args);
 
     /// <summary>Emits <paramref name="event"/> with <paramref name="args"/> to every other socket.</summary>
-    Task Broadcast(string @event, params object?[] args);
+    Task Broadcast(string @event, SocketArgs args);
 
     /// <summary>Asks the sender <c>server-ask</c> (1 s timeout) and acks the outcome.</summary>
     [Event("request-ack")]

@@ -33,11 +33,11 @@ public sealed partial class MainHub : SocketHub<IFixtureClient>, IMainEvents
 
     // The event name is chosen by the client: the untyped broadcast operator is the right tool.
     /// <inheritdoc />
-    public Task RoomEmit(string room, string @event, params object?[] args) =>
+    public Task RoomEmit(string room, string @event, SocketArgs args) =>
         Context.Socket.Namespace.To(room).EmitAsync(@event, args).AsTask();
 
     /// <inheritdoc />
-    public Task Broadcast(string @event, params object?[] args) =>
+    public Task Broadcast(string @event, SocketArgs args) =>
         Context.Socket.Broadcast.EmitAsync(@event, args).AsTask();
 
     /// <inheritdoc />
