@@ -479,16 +479,11 @@ public sealed class Socket
         {
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
-                var args = SocketArgs.OfEvent(packet, Namespace.Server.Parser as JsonPacketParser);
+                var args = SocketArgs.OfPacket(packet, Namespace.Server.Parser as JsonPacketParser);
                 return Dispatch(new SocketEvent(this, ReadEventName(packet), args, packet.Id));
             case SocketPacketType.Ack:
             case SocketPacketType.BinaryAck:
-                // Node ignores these too ("bad ack"): a late answer after a timeout is normal, so the connection stays.
-                if (packet.Id is not { } id || !_acks.Complete(id, new SocketArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Parser as JsonPacketParser)))
-                {
-                    SocketIoLog.UnknownAck(Namespace.Server.Logger, Id, packet.Id);
-                    Namespace.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.UnknownAck, Namespace.Name);
-                }
+                OnAck(SocketArgs.OfPacket(packet, Namespace.Server.Parser as JsonPacketParser), packet.Id);
                 break;
             case SocketPacketType.Disconnect:
                 OnClose(SocketDisconnectReasons.ClientNamespaceDisconnect);
@@ -506,6 +501,19 @@ public sealed class Socket
         if (!Connected)
             return ValueTask.CompletedTask;
         return Dispatch(new SocketEvent(this, _lastEventName = args.ReadEventName(_lastEventName), args, ackId));
+    }
+
+    /// <summary>A client's answer to an ack this socket asked for (a plain ACK comes from the JSON decoder without a packet).</summary>
+    internal void OnAck(SocketArgs args, long? ackId)
+    {
+        if (!Connected)
+            return;
+        // Node ignores these too ("bad ack"): a late answer after a timeout is normal, so the connection stays.
+        if (ackId is not { } id || !_acks.Complete(id, args))
+        {
+            SocketIoLog.UnknownAck(Namespace.Server.Logger, Id, ackId);
+            Namespace.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.UnknownAck, Namespace.Name);
+        }
     }
 
     private ValueTask Dispatch(SocketEvent socketEvent)

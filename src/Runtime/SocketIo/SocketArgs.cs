@@ -31,15 +31,16 @@ public sealed class SocketArgs : IReadOnlyList<JsonElement>
     }
 
     /// <summary>
-    /// The arguments of a received EVENT or BINARY_EVENT (the array after the event name): for a plain EVENT of the
-    /// JSON decoder, the ones it made (with another parser, the same bytes read with that one's options).
+    /// The arguments of a received EVENT or BINARY_EVENT (the array after the event name), or of an ACK or BINARY_ACK
+    /// (the whole array): for a plain EVENT or ACK of the JSON decoder, the ones it made (with another parser, the same
+    /// bytes read with that one's options).
     /// </summary>
-    internal static SocketArgs OfEvent(SocketPacket packet, JsonPacketParser? parser) =>
+    internal static SocketArgs OfPacket(SocketPacket packet, JsonPacketParser? parser) =>
         packet.EventArgs is { } args
             ? (ReferenceEquals(args._parser, parser) ? args : new SocketArgs(args._payload.From(args._payload.First), parser))
-            : new SocketArgs(packet.Data!.Value, 1, packet.Attachments, parser);
+            : new SocketArgs(packet.Data!.Value, packet.Type is SocketPacketType.Ack or SocketPacketType.BinaryAck ? 0 : 1, packet.Attachments, parser);
 
-    /// <summary>The whole received EVENT array (<c>["name", ...args]</c>) as a tree; only for arguments kept as bytes.</summary>
+    /// <summary>The whole received EVENT or ACK array as a tree; only for arguments kept as bytes.</summary>
     internal JsonElement EventElement => _payload.Element;
 
     /// <summary>The event name of arguments kept as bytes, as <see cref="EventPayload.ReadName"/> gives it.</summary>

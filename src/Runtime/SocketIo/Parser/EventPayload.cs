@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace TypedIo.SocketIo;
 
 /// <summary>
-/// The JSON payload of a received EVENT (<c>["name", arg, ...]</c>) kept as its bytes, with where each element
+/// The JSON payload of a received EVENT (<c>["name", arg, ...]</c>) or ACK (<c>[arg, ...]</c>) kept as its bytes, with where each element
 /// starts and ends. Typed hub parameters deserialize their argument straight from these bytes; a
 /// <see cref="JsonElement"/> tree is built only when something asks for one (the untyped API: <c>socket.On</c>
 /// handlers, catch-all listeners, middleware reading the arguments), once per packet.
@@ -146,12 +146,13 @@ internal struct EventPayload
     }
 
     /// <summary>
-    /// Checks an EVENT payload in one pass of <see cref="Utf8JsonReader"/>, with the same outcome as parsing it into a
-    /// document and applying <see cref="PayloadRules"/>: valid JSON no deeper than <paramref name="maxDepth"/>, a
-    /// non-empty array, a well-formed string first that is not a reserved name. Returns the reason when it does not fit;
-    /// otherwise <paramref name="payload"/> holds a copy of the bytes.
+    /// Checks an EVENT payload (or, with <paramref name="isAck"/>, an ACK's) in one pass of <see cref="Utf8JsonReader"/>,
+    /// with the same outcome as parsing it into a document and applying <see cref="PayloadRules"/>: valid JSON no deeper
+    /// than <paramref name="maxDepth"/>, an array; for an event a non-empty one whose first value is a well-formed string
+    /// that is not a reserved name. Returns the reason when it does not fit; otherwise <paramref name="payload"/> holds a
+    /// copy of the bytes, its arguments starting after the event name (at the first element for an ack).
     /// </summary>
-    public static string? TryScan(ReadOnlySpan<byte> json, int maxDepth, out EventPayload payload)
+    public static string? TryScan(ReadOnlySpan<byte> json, int maxDepth, out EventPayload payload, bool isAck = false)
     {
         payload = default;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -162,18 +163,18 @@ internal struct EventPayload
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartArray)
             {
-                rule = "EVENT payload must be a non-empty array";
+                rule = isAck ? "ACK payload must be an array" : "EVENT payload must be a non-empty array";
                 reader.Skip();
             }
             else
             {
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    if (count++ == 0)
+                    if (count++ == 0 && !isAck)
                         rule = PayloadRules.CheckEventName(ref reader);
                     reader.Skip();
                 }
-                if (count == 0)
+                if (count == 0 && !isAck)
                     rule = "EVENT payload must be a non-empty array";
             }
             // Nothing but whitespace may follow the value (the reader throws otherwise).
@@ -186,7 +187,7 @@ internal struct EventPayload
             return "invalid JSON payload";
         }
         if (rule is null)
-            payload = new EventPayload(json.ToArray(), count, first: 1);
+            payload = new EventPayload(json.ToArray(), count, first: isAck ? 0 : 1);
         return rule;
     }
 }
