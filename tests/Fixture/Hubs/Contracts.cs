@@ -46,8 +46,8 @@ public interface IFixtureClient
     /// <summary>Sent on connection.</summary>
     Task Welcome(Welcome welcome);
 
-    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>: the arguments as they were received.</summary>
-    Task Echo(SocketArgs args);
+    /// <summary>The echo of <see cref="IEchoEvents.Echo"/> (any values: the hub context emits it too).</summary>
+    Task Echo(params object?[] args);
 
     /// <summary>Asked by <c>request-ack</c>; the client answers with its ack.</summary>
     [Event("server-ask")]
@@ -60,8 +60,8 @@ public interface IDynamicClient
     /// <summary>Sent on connection.</summary>
     Task Welcome(NamespaceWelcome welcome);
 
-    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>: the arguments as they were received.</summary>
-    Task Echo(SocketArgs args);
+    /// <summary>The echo of <see cref="IEchoEvents.Echo"/> (any values: the hub context emits it too).</summary>
+    Task Echo(params object?[] args);
 }
 
 /// <summary><c>{"id": socket id, "auth": handshake auth or {}}</c>.</summary>

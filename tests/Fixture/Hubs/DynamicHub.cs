@@ -10,6 +10,7 @@ public sealed partial class DynamicHub : SocketHub<IDynamicClient>, IEchoEvents
     public override ValueTask OnConnectedAsync() =>
         new(Clients.Caller.Welcome(new NamespaceWelcome(Context.Socket.Namespace.Name)));
 
+    // The received arguments go back as they came, written from their bytes (no JSON tree).
     /// <inheritdoc />
-    public Task Echo(SocketArgs args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Context.Socket.EmitAsync("echo", args).AsTask();
 }

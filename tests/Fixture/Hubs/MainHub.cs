@@ -14,8 +14,9 @@ public sealed partial class MainHub : SocketHub<IFixtureClient>, IMainEvents
         return new(Clients.Caller.Welcome(FixtureHubs.Welcome(Context)));
     }
 
+    // The received arguments go back as they came, written from their bytes (no JSON tree).
     /// <inheritdoc />
-    public Task Echo(SocketArgs args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Context.Socket.EmitAsync("echo", args).AsTask();
 
     /// <inheritdoc />
     public Task<string[]> Join(string room)
