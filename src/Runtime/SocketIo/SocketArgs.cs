@@ -6,7 +6,10 @@ using System.Text.Json.Serialization.Metadata;
 namespace TypedIo.SocketIo;
 
 /// <summary>
-/// The arguments of an incoming event or ack: JSON values, with binary attachments resolved on request.
+/// The arguments of an incoming event or ack: JSON values, with binary attachments resolved on request. Passed as they
+/// are to <see cref="SocketEvent.Ack(SocketArgs)"/> or an <c>EmitAsync(string, SocketArgs)</c>, they go out again as
+/// they came, written from the received bytes. They own their bytes (a copy out of the receive buffer), so a handler
+/// may keep them.
 /// </summary>
 public sealed class SocketArgs : IReadOnlyList<JsonElement>
 {
