@@ -14,7 +14,7 @@ namespace TypedIo.SocketIo;
 public sealed class SocketArgs : IReadOnlyList<JsonElement>
 {
     // Either a received EVENT's bytes (the common case, one per event: 64 bytes with this layout) or a JSON tree with
-    // its attachments (acks, binary events, adapters), which keeps what only it needs in an object of its own.
+    // its attachments (binary packets, adapters), which keeps what only it needs in an object of its own.
     private EventPayload _payload; // filled in place, so never readonly and never copied but to make another SocketArgs
     private readonly Tree? _tree;
     private readonly JsonPacketParser? _parser;
