@@ -10,8 +10,8 @@ namespace TypedIo.Benchmarks.Micro;
 /// <summary>What the client sends to <see cref="EchoHub"/>.</summary>
 public interface IEchoHubEvents
 {
-    /// <summary>Echoes every argument back (the fixture's <c>echo</c>).</summary>
-    Task Echo(params object?[] args);
+    /// <summary>Echoes every argument back as received (the fixture's <c>echo</c>).</summary>
+    Task Echo(SocketArgs args);
 }
 
 /// <summary>What <see cref="EchoHub"/> sends to the client.</summary>
@@ -33,10 +33,10 @@ public sealed partial class EchoHub : SocketHub<IEchoHubClient>, IEchoHubEvents
     }
 
     // As the fixture registers it (FixtureHubs.AckBack): an untyped handler next to the hub's typed events.
-    private static void AckBack(Socket socket) => socket.On("ack", e => e.Ack(e.Args.ToEmitArgs()));
+    private static void AckBack(Socket socket) => socket.On("ack", e => e.Ack(e.Args));
 
     /// <inheritdoc />
-    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Context.Socket.EmitAsync("echo", args).AsTask();
 }
 
 /// <summary>

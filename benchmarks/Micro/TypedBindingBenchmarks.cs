@@ -34,7 +34,7 @@ public class TypedBindingBenchmarks
     [Benchmark(Description = "typed record through the tree: decode + JsonElement + bind")]
     public object? RecordThroughTree() => _parser.Deserialize<ChatMessage>(DecodePacket(Packets.Object).Data!.Value[1], []);
 
-    private SocketArgs Decode(byte[] message) => SocketArgs.OfEvent(DecodePacket(message), _parser);
+    private SocketArgs Decode(byte[] message) => SocketArgs.OfPacket(DecodePacket(message), _parser);
 
     private SocketPacket DecodePacket(byte[] message)
     {

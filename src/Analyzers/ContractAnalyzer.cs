@@ -45,8 +45,8 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
                 continue;
             var a = Payload(incoming.Method, index.Symbols);
             var b = Payload(outgoing.Method, index.Symbols);
-            var restA = a.Length > 0 && a[a.Length - 1].IsParams;
-            var restB = b.Length > 0 && b[b.Length - 1].IsParams;
+            var restA = a.Length > 0 && index.Symbols.IsRest(a[a.Length - 1]);
+            var restB = b.Length > 0 && index.Symbols.IsRest(b[b.Length - 1]);
             if (restA || restB)
                 continue; // a rest parameter takes anything
             var incompatible = a.Length != b.Length
@@ -84,7 +84,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
 
         foreach (var parameter in method.Parameters)
         {
-            if (parameter.IsParams || parameter.RefKind != RefKind.None || TypedIoSymbols.Is(parameter.Type, symbols.CancellationToken))
+            if (symbols.IsRest(parameter) || parameter.RefKind != RefKind.None || TypedIoSymbols.Is(parameter.Type, symbols.CancellationToken))
                 continue; // the generator's TIO006/TIO007 cover these
             if (PayloadTypes.WhyNotSerializable(parameter.Type) is { } why)
                 context.ReportDiagnostic(Diagnostic.Create(TypedIoDiagnostics.NotSerializable, parameter.Locations.FirstOrDefault() ?? method.Locations.FirstOrDefault(),

@@ -86,7 +86,7 @@ public sealed class UntypedCallAnalyzer : DiagnosticAnalyzer
     private static void CheckArguments(OperationAnalysisContext context, IInvocationOperation invocation, ContractEvent declared, HubContract hub, TypedIoSymbols symbols)
     {
         var parameters = declared.Method.Parameters.Where(p => !TypedIoSymbols.Is(p.Type, symbols.CancellationToken)).ToList();
-        var rest = parameters.Count > 0 && parameters[parameters.Count - 1].IsParams;
+        var rest = parameters.Count > 0 && symbols.IsRest(parameters[parameters.Count - 1]);
         var fixedParameters = rest ? parameters.Take(parameters.Count - 1).ToList() : parameters;
         var location = invocation.Syntax.GetLocation();
 

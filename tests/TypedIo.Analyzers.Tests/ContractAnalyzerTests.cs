@@ -51,6 +51,20 @@ public sealed class ContractAnalyzerTests
             """);
 
     [Fact]
+    public Task Received_arguments_relayed_as_they_came_take_anything() =>
+        Verify.VerifyAsync(Usings + """
+            public interface IRelayHub { [Event("relay")] Task Relay(TypedIo.SocketIo.SocketArgs args); Task Pass(string text, int n); }
+            public interface IRelayClient { [Event("relay")] Task Relayed(string text, int n); Task Pass(string text, TypedIo.SocketIo.SocketArgs rest); }
+
+            [SocketHub("/relay")]
+            public sealed partial class RelayHub : SocketHub<IRelayClient>, IRelayHub
+            {
+                public Task Relay(TypedIo.SocketIo.SocketArgs args) => Task.CompletedTask;
+                public Task Pass(string text, int n) => Task.CompletedTask;
+            }
+            """);
+
+    [Fact]
     public Task A_tuple_ack_is_refused() =>
         Verify.VerifyAsync(Usings + """
             public interface IStatsHub { Task<(int Count, string Name)> {|#0:Stats|}(); ValueTask<(int, int)> {|#1:Pair|}(); }

@@ -20,6 +20,7 @@ internal sealed class TypedIoSymbols
         ParentNamespace = compilation.GetTypeByMetadataName("TypedIo.SocketIo.ParentNamespace");
         BroadcastOperator = compilation.GetTypeByMetadataName("TypedIo.SocketIo.BroadcastOperator");
         RemoteSocket = compilation.GetTypeByMetadataName("TypedIo.SocketIo.RemoteSocket");
+        SocketArgs = compilation.GetTypeByMetadataName("TypedIo.SocketIo.SocketArgs");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
@@ -46,6 +47,7 @@ internal sealed class TypedIoSymbols
     public INamedTypeSymbol? ParentNamespace { get; }
     public INamedTypeSymbol? BroadcastOperator { get; }
     public INamedTypeSymbol? RemoteSocket { get; }
+    public INamedTypeSymbol? SocketArgs { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? Task { get; }
     public INamedTypeSymbol? TaskOfT { get; }
@@ -56,6 +58,12 @@ internal sealed class TypedIoSymbols
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         expected is not null && SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, expected);
+
+    /// <summary>
+    /// Whether a contract parameter takes every remaining argument: <c>params</c>, or <c>SocketArgs</c> (the received
+    /// arguments as they came).
+    /// </summary>
+    public bool IsRest(IParameterSymbol parameter) => parameter.IsParams || Is(parameter.Type, SocketArgs);
 
     /// <summary>Whether <paramref name="type"/> is marked <c>[SocketHub]</c>.</summary>
     public bool IsHubClass(INamedTypeSymbol type)

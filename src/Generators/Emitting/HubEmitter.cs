@@ -82,7 +82,7 @@ internal static class HubEmitter
     private static void WriteHubMethod(SourceWriter w, string self, EventSpec e)
     {
         var parameters = string.Join(", ", e.Parameters.Select(p => p.IsRest
-            ? $"{Runtime}.HubParameter.{(p.Type.CSharp == "object?[]" ? "RawRest" : "Rest")}({Literal(p.Name)})"
+            ? $"{Runtime}.HubParameter.{(p.Type.CSharp == "object?[]" ? "RawRest" : IsSocketArgs(p) ? "Args" : "Rest")}({Literal(p.Name)})"
             : p.NullCheck is null
                 ? $"{Runtime}.HubParameter.Of<{p.Type.CSharp}>({Literal(p.Name)}, allowsNull: {Bool(p.Type.IsNullable)})"
                 : $"{Runtime}.HubParameter.Of<{p.Type.CSharp}>({Literal(p.Name)}, allowsNull: {Bool(p.Type.IsNullable)}, findNull: static value => value is null ? null : {p.NullCheck}(value))"));
@@ -194,19 +194,24 @@ internal static class HubEmitter
 
     private static string Signature(EventSpec e, string? trailing)
     {
-        var parts = e.Parameters.Select(p => p.IsRest ? $"params {p.Type.CSharp} {Identifier(p.Name)}" : $"{p.Type.CSharp} {Identifier(p.Name)}").ToList();
+        var parts = e.Parameters.Select(p => p.IsRest && !IsSocketArgs(p) ? $"params {p.Type.CSharp} {Identifier(p.Name)}" : $"{p.Type.CSharp} {Identifier(p.Name)}").ToList();
         if (trailing is not null)
             parts.Add(trailing);
         return string.Join(", ", parts);
     }
 
+    /// <summary>
+    /// The arguments of an emit as one expression: an <c>object?[]</c>, or, for an event without ack whose only wire
+    /// parameter is a <c>SocketArgs</c>, that parameter itself (the emitters write it from the received bytes).
+    /// </summary>
     private static string Args(EventSpec e)
     {
         if (e.Parameters.Count == 0)
             return "global::System.Array.Empty<object?>()";
         if (e.Parameters.Count == 1 && e.Parameters[0].IsRest)
-            return Identifier(e.Parameters[0].Name); // already an array of the arguments (JsonNode?[] is an object?[])
-        var items = e.Parameters.Select(p => p.IsRest ? $".. {Identifier(p.Name)}" : Identifier(p.Name));
+            // Already an array of the arguments (JsonNode?[] is an object?[]); received arguments are relayed as they came.
+            return IsSocketArgs(e.Parameters[0]) && e.Ack is not null ? $"{Identifier(e.Parameters[0].Name)}.ToEmitArgs()" : Identifier(e.Parameters[0].Name);
+        var items = e.Parameters.Select(p => p.IsRest ? $".. {Identifier(p.Name)}{(IsSocketArgs(p) ? ".ToEmitArgs()" : "")}" : Identifier(p.Name));
         return e.Parameters.Any(p => p.IsRest)
             ? $"[{string.Join(", ", items)}]"
             : $"new object?[] {{ {string.Join(", ", items)} }}";
@@ -220,6 +225,8 @@ internal static class HubEmitter
             + (a.NamedArguments.Count == 0 ? "" : $" {{ {string.Join(", ", a.NamedArguments)} }}")));
         return $"new {Runtime}.HubAuthorization({string.Join(", ", parts)})";
     }
+
+    private static bool IsSocketArgs(ParameterSpec p) => p.Type.CSharp == Parsing.HubParser.SocketArgsType;
 
     private static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;

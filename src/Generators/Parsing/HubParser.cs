@@ -18,6 +18,10 @@ internal static class HubParser
     private const string EventAttributeMetadataName = "TypedIo.EventAttribute";
     private const string AuthorizeDataMetadataName = "Microsoft.AspNetCore.Authorization.IAuthorizeData";
     private const string AllowAnonymousMetadataName = "Microsoft.AspNetCore.Authorization.IAllowAnonymous";
+    private const string SocketArgsMetadataName = "TypedIo.SocketIo.SocketArgs";
+
+    /// <summary>The C# type of a parameter taking the received arguments as they came.</summary>
+    internal const string SocketArgsType = "global::TypedIo.SocketIo.SocketArgs";
 
     public static HubParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -214,6 +218,8 @@ internal static class HubParser
 
         var cancellationTokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         var jsonNode = compilation.GetTypeByMetadataName("System.Text.Json.Nodes.JsonNode");
+        var socketArgs = compilation.GetTypeByMetadataName(SocketArgsMetadataName);
+        var lastWire = method.Parameters.Length - (method.Parameters.Length > 0 && SymbolEqualityComparer.Default.Equals(method.Parameters[method.Parameters.Length - 1].Type, cancellationTokenType) ? 2 : 1);
         var parameters = new List<ParameterSpec>();
         var hasCancellationToken = false;
         for (var i = 0; i < method.Parameters.Length; i++)
@@ -234,6 +240,18 @@ internal static class HubParser
             {
                 diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "ref, out and in parameters cannot travel"));
                 ok = false;
+                continue;
+            }
+            if (socketArgs is not null && SymbolEqualityComparer.Default.Equals(parameter.Type.OriginalDefinition, socketArgs))
+            {
+                // The received arguments as they came: every remaining one, like a params parameter.
+                if (i != lastWire)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(TypedIoDiagnostics.UnsupportedParameter, parameterLocation, parameter.Name, qualified, "a SocketArgs parameter takes every remaining argument: it must be the last one (before a CancellationToken)"));
+                    ok = false;
+                    continue;
+                }
+                parameters.Add(new ParameterSpec(parameter.Name, new TypeRefSpec(SocketArgsType, false, "unknown[]", "unknown[]"), IsRest: true));
                 continue;
             }
             if (parameter.IsParams)

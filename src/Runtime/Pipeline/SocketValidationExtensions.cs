@@ -14,7 +14,7 @@ public static class SocketValidationExtensions
     /// <c>IValidator&lt;T&gt;</c> of the socket's service scope. A missing or misfit argument (or <c>null</c>) is refused
     /// with <c>invalid_arguments</c>, a failed validation with <c>validation_failed</c> and per-property errors (paths
     /// relative to the argument: <c>lines[0].quantity</c>); the handler then does not run. Other arguments stay in
-    /// <see cref="SocketEvent.Args"/>; answer the ack with <see cref="SocketEvent.Ack"/>.
+    /// <see cref="SocketEvent.Args"/>; answer the ack with <see cref="SocketEvent.Ack(object[])"/>.
     /// </summary>
     /// <example>
     /// <code>

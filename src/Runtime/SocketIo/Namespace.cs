@@ -12,7 +12,7 @@ namespace TypedIo.SocketIo;
 /// <code>
 /// var chat = io.Of("/chat");
 /// chat.Use(async (socket, next) => { if (socket.User.Identity?.IsAuthenticated != true) throw new SocketConnectException("unauthorized"); await next(); });
-/// chat.OnConnection(socket => socket.On("say", e => chat.EmitAsync("said", e.Args.ToEmitArgs())));
+/// chat.OnConnection(socket => socket.On("say", e => chat.EmitAsync("said", e.Args)));
 /// </code>
 /// </example>
 public sealed class Namespace
@@ -39,6 +39,12 @@ public sealed class Namespace
     /// </summary>
     internal ValueTask BroadcastEventAsync(string eventName, object?[] args, BroadcastOptions options) =>
         Adapter.BroadcastAsync(Server.Parser.EncodeEvent(Name, eventName, args), options);
+
+    /// <summary><see cref="BroadcastEventAsync(string, object[], BroadcastOptions)"/> with received arguments, written as they came.</summary>
+    internal ValueTask BroadcastEventAsync(string eventName, SocketArgs args, BroadcastOptions options) =>
+        Adapter.BroadcastAsync(
+            Server.Parser is JsonPacketParser json ? json.EncodeEvent(Name, eventName, args) : Server.Parser.EncodeEvent(Name, eventName, args.ToEmitArgs()),
+            options);
 
     /// <summary>The namespace name, such as <c>/</c> or <c>/admin</c>.</summary>
     public string Name { get; }
@@ -112,6 +118,9 @@ public sealed class Namespace
 
     /// <summary>Emits to every socket of the namespace.</summary>
     public ValueTask EmitAsync(string eventName, params object?[] args) => All.EmitAsync(eventName, args);
+
+    /// <summary>Emits received arguments as they came to every socket of the namespace (see <see cref="BroadcastOperator.EmitAsync(string, SocketArgs)"/>).</summary>
+    public ValueTask EmitAsync(string eventName, SocketArgs args) => All.EmitAsync(eventName, args);
 
     /// <summary>
     /// Disconnects every socket, of every node with a multi-node adapter (and closes their connections when

@@ -238,6 +238,34 @@ public sealed class Socket
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Emits <paramref name="eventName"/> to this client with received arguments as they came (binary included), for
+    /// example <c>socket.EmitAsync("echo", e.Args)</c>: their JSON is written from the received bytes, without the JSON
+    /// tree that <see cref="SocketArgs.ToEmitArgs"/> makes.
+    /// </summary>
+    public ValueTask EmitAsync(string eventName, SocketArgs args)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        if (_handlers.HasOutgoingListeners)
+            _handlers.NotifyOutgoing(eventName, args.ToEmitArgs());
+        if (Namespace.IsRecoveryEnabled)
+            return Namespace.BroadcastEventAsync(eventName, args, BroadcastOptions.All with { Rooms = [Id] });
+        EncodedPacket? packet;
+        EngineFrame frame;
+        if (Namespace.Server.Parser is JsonPacketParser json)
+        {
+            packet = json.EncodeEventFrame(Namespace.Name, eventName, args, null, out frame);
+        }
+        else
+        {
+            frame = default;
+            packet = Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args.ToEmitArgs());
+        }
+        Write(packet, frame, isVolatile: false);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Emits <paramref name="eventName"/> only if the transport can take it right away.</summary>
     public ValueTask EmitVolatileAsync(string eventName, params object?[] args)
     {
@@ -266,7 +294,8 @@ public sealed class Socket
         return task;
     }
 
-    internal bool SendAck(long id, string eventName, object?[] args)
+    /// <summary>Answers ack <paramref name="id"/> with <paramref name="args"/>, or with the received <paramref name="relayed"/> when given.</summary>
+    internal bool SendAck(long id, string eventName, object?[] args, SocketArgs? relayed = null)
     {
         if (!Connected)
             return false;
@@ -274,7 +303,7 @@ public sealed class Socket
         EngineFrame frame;
         try
         {
-            packet = EncodeAck(id, args, out frame);
+            packet = relayed is null ? EncodeAck(id, args, out frame) : EncodeAck(id, relayed, out frame);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -304,6 +333,15 @@ public sealed class Socket
             return json.EncodeAckFrame(Namespace.Name, id, args, out frame);
         frame = default;
         return parser.EncodeAck(Namespace.Name, id, args);
+    }
+
+    private EncodedPacket? EncodeAck(long id, SocketArgs relayed, out EngineFrame frame)
+    {
+        var parser = Namespace.Server.Parser;
+        if (parser is JsonPacketParser json)
+            return json.EncodeAckFrame(Namespace.Name, id, relayed, out frame);
+        frame = default;
+        return parser.EncodeAck(Namespace.Name, id, relayed.ToEmitArgs());
     }
 
     /// <summary>Queues <paramref name="packet"/>, or <paramref name="frame"/> when there is no packet, and counts it as sent.</summary>
@@ -441,16 +479,11 @@ public sealed class Socket
         {
             case SocketPacketType.Event:
             case SocketPacketType.BinaryEvent:
-                var args = SocketArgs.OfEvent(packet, Namespace.Server.Parser as JsonPacketParser);
+                var args = SocketArgs.OfPacket(packet, Namespace.Server.Parser as JsonPacketParser);
                 return Dispatch(new SocketEvent(this, ReadEventName(packet), args, packet.Id));
             case SocketPacketType.Ack:
             case SocketPacketType.BinaryAck:
-                // Node ignores these too ("bad ack"): a late answer after a timeout is normal, so the connection stays.
-                if (packet.Id is not { } id || !_acks.Complete(id, new SocketArgs(packet.Data!.Value, 0, packet.Attachments, Namespace.Server.Parser as JsonPacketParser)))
-                {
-                    SocketIoLog.UnknownAck(Namespace.Server.Logger, Id, packet.Id);
-                    Namespace.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.UnknownAck, Namespace.Name);
-                }
+                OnAck(SocketArgs.OfPacket(packet, Namespace.Server.Parser as JsonPacketParser), packet.Id);
                 break;
             case SocketPacketType.Disconnect:
                 OnClose(SocketDisconnectReasons.ClientNamespaceDisconnect);
@@ -468,6 +501,19 @@ public sealed class Socket
         if (!Connected)
             return ValueTask.CompletedTask;
         return Dispatch(new SocketEvent(this, _lastEventName = args.ReadEventName(_lastEventName), args, ackId));
+    }
+
+    /// <summary>A client's answer to an ack this socket asked for (a plain ACK comes from the JSON decoder without a packet).</summary>
+    internal void OnAck(SocketArgs args, long? ackId)
+    {
+        if (!Connected)
+            return;
+        // Node ignores these too ("bad ack"): a late answer after a timeout is normal, so the connection stays.
+        if (ackId is not { } id || !_acks.Complete(id, args))
+        {
+            SocketIoLog.UnknownAck(Namespace.Server.Logger, Id, ackId);
+            Namespace.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.UnknownAck, Namespace.Name);
+        }
     }
 
     private ValueTask Dispatch(SocketEvent socketEvent)

@@ -47,4 +47,18 @@ public sealed class SocketEvent
             return false; // no ack, or answered already
         return Socket.SendAck(id, Name, args);
     }
+
+    /// <summary>
+    /// Answers the client's ack with received arguments as they came (binary included), for example
+    /// <c>e.Ack(e.Args)</c> to send an event's arguments back: their JSON is written from the received bytes, without the
+    /// JSON tree that <see cref="SocketArgs.ToEmitArgs"/> makes. Sent once, as <see cref="Ack(object[])"/>.
+    /// </summary>
+    public bool Ack(SocketArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var id = Volatile.Read(ref _ack);
+        if (id < 0 || Interlocked.CompareExchange(ref _ack, ~id, id) != id)
+            return false; // no ack, or answered already
+        return Socket.SendAck(id, Name, [], args);
+    }
 }

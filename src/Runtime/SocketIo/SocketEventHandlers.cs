@@ -91,6 +91,9 @@ internal sealed class SocketEventHandlers
             _anyOutgoing = listener is null ? [] : _anyOutgoing.Remove(listener);
     }
 
+    /// <summary>Whether anything observes outgoing events (so arguments are turned into values only for them).</summary>
+    public bool HasOutgoingListeners => !_anyOutgoing.IsEmpty;
+
     public void NotifyOutgoing(string eventName, object?[] args)
     {
         var listeners = _anyOutgoing;

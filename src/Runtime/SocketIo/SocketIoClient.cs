@@ -55,7 +55,7 @@ internal sealed class SocketIoClient
                 return;
         }
 
-        // A plain EVENT of the JSON decoder comes as its header and arguments; every other packet as a SocketPacket.
+        // A plain EVENT or ACK of the JSON decoder comes as its header and arguments; every other packet as a SocketPacket.
         var nsp = eventArgs is null ? packet!.Namespace : eventHeader.Namespace;
         var type = eventArgs is null ? packet!.Type : eventHeader.Type;
         Socket? socket;
@@ -73,7 +73,10 @@ internal sealed class SocketIoClient
         }
         else if (socket is not null && eventArgs is not null)
         {
-            await socket.OnEventAsync(eventArgs, eventHeader.Id).ConfigureAwait(false);
+            if (type == SocketPacketType.Ack)
+                socket.OnAck(eventArgs, eventHeader.Id);
+            else
+                await socket.OnEventAsync(eventArgs, eventHeader.Id).ConfigureAwait(false);
         }
         else if (socket is not null && type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
         {

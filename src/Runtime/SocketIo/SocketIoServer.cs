@@ -17,7 +17,7 @@ namespace TypedIo.SocketIo;
 /// <example>
 /// <code>
 /// var io = app.Services.GetRequiredService&lt;SocketIoServer&gt;();
-/// io.Of("/").OnConnection(socket => socket.On("echo", e => socket.EmitAsync("echo", e.Args.ToEmitArgs())));
+/// io.Of("/").OnConnection(socket => socket.On("echo", e => socket.EmitAsync("echo", e.Args)));
 /// </code>
 /// </example>
 public sealed class SocketIoServer : IEngineIoHandler
@@ -101,6 +101,9 @@ public sealed class SocketIoServer : IEngineIoHandler
 
     /// <summary>Emits to every socket of the main namespace.</summary>
     public ValueTask EmitAsync(string eventName, params object?[] args) => Sockets.EmitAsync(eventName, args);
+
+    /// <summary>Emits received arguments as they came to every socket of the main namespace (see <see cref="BroadcastOperator.EmitAsync(string, SocketArgs)"/>).</summary>
+    public ValueTask EmitAsync(string eventName, SocketArgs args) => Sockets.EmitAsync(eventName, args);
 
     /// <summary>The sockets of the main namespace in <paramref name="room"/>.</summary>
     public BroadcastOperator To(string room) => Sockets.To(room);

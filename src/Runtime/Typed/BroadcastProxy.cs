@@ -57,6 +57,9 @@ public abstract class BroadcastProxy<TSelf>
     /// <summary>Emits an event without ack.</summary>
     protected Task EmitAsync(string eventName, object?[] args) => Target.EmitAsync(eventName, args).AsTask();
 
+    /// <summary>Emits an event without ack whose arguments are received ones, as they came (a <see cref="SocketArgs"/> parameter).</summary>
+    protected Task EmitAsync(string eventName, SocketArgs args) => Target.EmitAsync(eventName, args).AsTask();
+
     /// <summary>Emits an event with an ack to every targeted socket and collects the answers.</summary>
     protected async Task<BroadcastAckResult<T>> InvokeAsync<T>(string eventName, object?[] args, bool allowsNull, CancellationToken cancellationToken)
     {

@@ -42,6 +42,9 @@ public abstract class ClientProxy<TSelf>
     /// <summary>Emits an event without ack.</summary>
     protected Task EmitAsync(string eventName, object?[] args) => Socket.EmitAsync(eventName, args).AsTask();
 
+    /// <summary>Emits an event without ack whose arguments are received ones, as they came (a <see cref="SocketArgs"/> parameter).</summary>
+    protected Task EmitAsync(string eventName, SocketArgs args) => Socket.EmitAsync(eventName, args).AsTask();
+
     /// <summary>Emits an event and reads the client's first ack argument as <typeparamref name="T"/>.</summary>
     /// <exception cref="SocketAckTimeoutException">No ack within <see cref="AckTimeout"/>.</exception>
     /// <exception cref="SocketDisconnectedException">The socket disconnected first.</exception>

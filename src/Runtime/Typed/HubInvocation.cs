@@ -3,7 +3,10 @@ using TypedIo.SocketIo;
 namespace TypedIo;
 
 /// <summary>One call of a hub method: the event that caused it and its bound arguments.</summary>
-public sealed class HubInvocation
+/// <remarks>
+/// A value, not an object: the generated method reads it when it is called, and a struct costs no allocation per event.
+/// </remarks>
+public readonly struct HubInvocation
 {
     internal HubInvocation(SocketEvent socketEvent, object?[] arguments, CancellationToken socketAborted)
     {

@@ -25,7 +25,7 @@ public sealed class HubParameter
     /// <summary>Whether null (JSON <c>null</c>) is a valid value.</summary>
     public bool AllowsNull { get; }
 
-    /// <summary>Whether it takes every remaining argument (<c>params JsonNode?[]</c> or <c>params object?[]</c>).</summary>
+    /// <summary>Whether it takes every remaining argument (<c>params JsonNode?[]</c>, <c>params object?[]</c> or <see cref="SocketArgs"/>).</summary>
     public bool IsRest { get; }
 
     internal Func<SocketArgs, int, object?> Read { get; }
@@ -71,6 +71,14 @@ public sealed class HubParameter
                 rest[i] = args.GetNode(index + i);
             return rest;
         });
+
+    /// <summary>
+    /// A trailing <see cref="SocketArgs"/> parameter taking every remaining argument as received, nothing parsed or
+    /// copied: what an event that relays its arguments (<c>Clients.Caller.Echo(args)</c>, <c>Context.Socket.Broadcast.EmitAsync(...)</c>)
+    /// takes, so that they are written back from the received bytes.
+    /// </summary>
+    public static HubParameter Args(string name) =>
+        new(name, typeof(SocketArgs), allowsNull: false, isRest: true, static (args, index) => args.Slice(index));
 
     /// <summary>
     /// A trailing parameter taking every remaining argument as it came: <see cref="System.Text.Json.JsonElement"/>s, or

@@ -1,3 +1,5 @@
+using TypedIo.SocketIo;
+
 namespace TypedIo.Fixture.Hubs;
 
 /// <summary>Namespace <c>/admin</c>: only sockets whose auth has <c>token: "secret"</c> get here (see DefaultProfile).</summary>
@@ -11,6 +13,7 @@ public sealed partial class AdminHub : SocketHub<IFixtureClient>, IEchoEvents
         return new(Clients.Caller.Welcome(FixtureHubs.Welcome(Context)));
     }
 
+    // The received arguments go back as they came, written from their bytes (no JSON tree).
     /// <inheritdoc />
-    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Context.Socket.EmitAsync("echo", args).AsTask();
 }

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TypedIo;
+using TypedIo.SocketIo;
 
 namespace TypedIo.Fixture.Hubs;
 
 /// <summary><c>echo</c>: every namespace of the default profile has it.</summary>
 public interface IEchoEvents
 {
-    /// <summary>Any arguments, binary included; emitted back unchanged.</summary>
-    Task Echo(params object?[] args);
+    /// <summary>Any arguments, binary included; emitted back unchanged (as received: no JSON tree is made of them).</summary>
+    Task Echo(SocketArgs args);
 }
 
 /// <summary>The client-to-server events of <c>/</c> (FIXTURE.md, profile default).</summary>
@@ -22,10 +23,10 @@ public interface IMainEvents : IEchoEvents
 
     /// <summary>Emits <paramref name="event"/> with <paramref name="args"/> to every socket in the room.</summary>
     [Event("room-emit")]
-    Task RoomEmit(string room, string @event, params object?[] args);
+    Task RoomEmit(string room, string @event, SocketArgs args);
 
     /// <summary>Emits <paramref name="event"/> with <paramref name="args"/> to every other socket.</summary>
-    Task Broadcast(string @event, params object?[] args);
+    Task Broadcast(string @event, SocketArgs args);
 
     /// <summary>Asks the sender <c>server-ask</c> (1 s timeout) and acks the outcome.</summary>
     [Event("request-ack")]
@@ -45,7 +46,7 @@ public interface IFixtureClient
     /// <summary>Sent on connection.</summary>
     Task Welcome(Welcome welcome);
 
-    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>.</summary>
+    /// <summary>The echo of <see cref="IEchoEvents.Echo"/> (any values: the hub context emits it too).</summary>
     Task Echo(params object?[] args);
 
     /// <summary>Asked by <c>request-ack</c>; the client answers with its ack.</summary>
@@ -59,7 +60,7 @@ public interface IDynamicClient
     /// <summary>Sent on connection.</summary>
     Task Welcome(NamespaceWelcome welcome);
 
-    /// <summary>The echo of <see cref="IEchoEvents.Echo"/>.</summary>
+    /// <summary>The echo of <see cref="IEchoEvents.Echo"/> (any values: the hub context emits it too).</summary>
     Task Echo(params object?[] args);
 }
 

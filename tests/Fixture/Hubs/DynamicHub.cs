@@ -1,3 +1,5 @@
+using TypedIo.SocketIo;
+
 namespace TypedIo.Fixture.Hubs;
 
 /// <summary>The dynamic namespaces <c>/dyn-*</c>.</summary>
@@ -8,6 +10,7 @@ public sealed partial class DynamicHub : SocketHub<IDynamicClient>, IEchoEvents
     public override ValueTask OnConnectedAsync() =>
         new(Clients.Caller.Welcome(new NamespaceWelcome(Context.Socket.Namespace.Name)));
 
+    // The received arguments go back as they came, written from their bytes (no JSON tree).
     /// <inheritdoc />
-    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Context.Socket.EmitAsync("echo", args).AsTask();
 }

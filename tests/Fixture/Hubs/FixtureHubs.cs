@@ -11,5 +11,5 @@ internal static class FixtureHubs
     /// <c>ack</c> answers with every argument it got, several values: a typed ack carries one value, so this event is
     /// handled with the untyped API, next to the hub.
     /// </summary>
-    public static void AckBack(Socket socket) => socket.On("ack", e => e.Ack(e.Args.ToEmitArgs()));
+    public static void AckBack(Socket socket) => socket.On("ack", e => e.Ack(e.Args));
 }

@@ -14,8 +14,9 @@ public sealed partial class MainHub : SocketHub<IFixtureClient>, IMainEvents
         return new(Clients.Caller.Welcome(FixtureHubs.Welcome(Context)));
     }
 
+    // The received arguments go back as they came, written from their bytes (no JSON tree).
     /// <inheritdoc />
-    public Task Echo(params object?[] args) => Clients.Caller.Echo(args);
+    public Task Echo(SocketArgs args) => Context.Socket.EmitAsync("echo", args).AsTask();
 
     /// <inheritdoc />
     public Task<string[]> Join(string room)
@@ -33,11 +34,11 @@ public sealed partial class MainHub : SocketHub<IFixtureClient>, IMainEvents
 
     // The event name is chosen by the client: the untyped broadcast operator is the right tool.
     /// <inheritdoc />
-    public Task RoomEmit(string room, string @event, params object?[] args) =>
+    public Task RoomEmit(string room, string @event, SocketArgs args) =>
         Context.Socket.Namespace.To(room).EmitAsync(@event, args).AsTask();
 
     /// <inheritdoc />
-    public Task Broadcast(string @event, params object?[] args) =>
+    public Task Broadcast(string @event, SocketArgs args) =>
         Context.Socket.Broadcast.EmitAsync(@event, args).AsTask();
 
     /// <inheritdoc />

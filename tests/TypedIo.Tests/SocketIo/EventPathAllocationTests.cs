@@ -53,30 +53,33 @@ public sealed class EventPathAllocationTests : IDisposable
     [Fact]
     public void An_event_with_ack_answered_from_its_arguments()
     {
-        // socket.On("ack", e => e.Ack(e.Args.ToEmitArgs())): the benchmark's ack round trip.
+        // socket.On("ack", e => e.Ack(e.Args)): the benchmark's ack round trip.
         var message = Text($"21[\"ack\",\"{Payload}\"]");
         Assert.Equal([$"431[\"{Payload}\"]"], Handle(message));
 
-        // 568 B (784 B before the cuts of 2026-12-05, 576 B before the event kept its ack id and answered flag in one
-        // field, 2026-12-06): the arguments with a copy of the payload's bytes (88 + 104 B), the event (48 B), the tree
-        // ToEmitArgs asks for (JsonDocument and its metadata, 160 B), the argument array and the boxed JsonElement
-        // (32 + 32 B), the reply frame's bytes with their WebSocket header (104 B; 96 B without it). No packet object,
-        // no frame list.
+        // 320 B: the arguments with a copy of the payload's bytes (64 + 104 B), the event (48 B), the reply frame's bytes
+        // with their WebSocket header (104 B; 96 B without it). No packet object, no frame list, and no JSON tree: the
+        // reply is written from the received bytes. Before: 784 B before the cuts of 2026-12-05; 576 B before the event
+        // kept its ack id and answered flag in one field; 568 B while the handler answered e.Args.ToEmitArgs() (the tree
+        // that needs, JsonDocument and its metadata 160 B, the argument array and the boxed JsonElement 32 + 32 B), until
+        // SocketEvent.Ack(SocketArgs); 344 B while SocketArgs was 88 B (a tree's fields next to the bytes' ones), 2026-12-06.
         var bytes = AllocatedPerEvent(message);
-        Assert.True(bytes <= 572, $"{bytes} B per event with ack");
+        Assert.True(bytes <= 324, $"{bytes} B per event with ack");
     }
 
     [Fact]
     public void An_event_echoed_by_a_hub_method()
     {
-        // MainHub.Echo(params object?[] args) => Clients.Caller.Echo(args): the benchmark's echo.
+        // MainHub.Echo(SocketArgs args) => Clients.Caller.Echo(args): the benchmark's echo.
         var message = Text($"2[\"echo\",\"{Payload}\"]");
         Assert.Equal([$"42[\"echo\",\"{Payload}\"]"], Handle(message));
 
-        // 640 B (864 B before the cuts of 2026-12-05, 648 B before 2026-12-06): as the ack, plus the hub's bound
-        // argument array and HubInvocation.
+        // 352 B: as the ack, plus the hub's bound argument array (32 B). Before: 864 B before the cuts of 2026-12-05, 648 B
+        // before 2026-12-06; 640 B while Echo took params object?[] (bound through SocketArgs.ToEmitArgs: the tree, the
+        // array and the boxed element, 224 B), until SocketArgs parameters; 416 B while HubInvocation was an object
+        // (40 B) and SocketArgs 88 B, 2026-12-06.
         var bytes = AllocatedPerEvent(message);
-        Assert.True(bytes <= 644, $"{bytes} B per echo");
+        Assert.True(bytes <= 356, $"{bytes} B per echo");
     }
 
     [Fact]

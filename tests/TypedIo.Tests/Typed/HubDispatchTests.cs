@@ -186,6 +186,36 @@ public sealed class HubDispatchTests
     }
 
     [Fact]
+    public async Task A_socket_args_parameter_takes_the_remaining_arguments_as_received()
+    {
+        var probe = new HubProbe();
+        await using var host = await HubTestHost.StartAsync(probe);
+        var (client, _) = await HubTestHost.JoinNotesAsync(host, probe);
+        using (client)
+        {
+            // After a fixed parameter, relayed byte for byte (a lone surrogate escape, spaces inside a value, a number's spelling).
+            await client.SendAsync("""42/notes,["forward","back","\ud800",{ "a" : [1, 2] },1.50,null]""");
+            Assert.Equal("""42/notes,["back","\ud800",{ "a" : [1, 2] },1.50,null]""", await client.ReceiveAsync());
+
+            // Binary: the attachment goes back as an attachment of the relayed packet.
+            await client.SendAsync("""451-/notes,["forward","back",1,{"b":{"_placeholder":true,"num":0}},"x"]""");
+            await client.SendBinaryAsync([9, 8]);
+            Assert.Equal("""451-/notes,["back",1,{"b":{"_placeholder":true,"num":0}},"x"]""", await client.ReceiveAsync());
+            Assert.Equal(new byte[] { 9, 8 }, await client.ReceiveBinaryAsync());
+
+            await client.SendAsync("""42/notes,5["countArgs"]""");
+            Assert.Equal("""43/notes,5[0]""", await client.ReceiveAsync());
+            await client.SendAsync("""42/notes,6["countArgs",1,"two",[3]]""");
+            Assert.Equal("""43/notes,6[3]""", await client.ReceiveAsync());
+
+            // The typed emitters: alone, the arguments as received; after another parameter, the same values.
+            await client.SendAsync("""42/notes,["mirror","\ud800",{ "a" : 1 }]""");
+            Assert.Equal("""42/notes,["mirrored","\ud800",{ "a" : 1 }]""", await client.ReceiveAsync());
+            Assert.Equal("""42/notes,["mirroredFrom","hub","\ud800",{ "a" : 1 }]""", await client.ReceiveAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_hub_serves_a_namespace_pattern()
     {
         var probe = new HubProbe();

@@ -18,6 +18,9 @@ public interface INoteEvents
     Task<string> Fail(string how);
     Task<string> AskCaller(int timeoutMs);
     Task Relay(string @event, params JsonNode?[] args);
+    Task Forward(string @event, SocketArgs args);
+    Task<int> CountArgs(SocketArgs args);
+    Task Mirror(SocketArgs args);
 }
 
 public interface INoteClient
@@ -26,6 +29,8 @@ public interface INoteClient
     Task<bool> AreYouThere(string question);
     ValueTask<string?> Nickname(CancellationToken cancellationToken);
     Task Blob(byte[] data);
+    Task Mirrored(SocketArgs args);
+    Task MirroredFrom(string from, SocketArgs args);
 }
 
 /// <summary>A per-socket service, to prove hubs come from the socket's scope.</summary>
@@ -114,6 +119,16 @@ internal sealed partial class NoteHub(HubProbe probe, SocketScopedCounter counte
     }
 
     public Task Relay(string @event, params JsonNode?[] args) => Context.Socket.EmitAsync(@event, args).AsTask();
+
+    public Task Forward(string @event, SocketArgs args) => Context.Socket.EmitAsync(@event, args).AsTask();
+
+    public Task<int> CountArgs(SocketArgs args) => Task.FromResult(args.Count);
+
+    public async Task Mirror(SocketArgs args)
+    {
+        await Clients.Caller.Mirrored(args);
+        await Clients.Caller.MirroredFrom("hub", args);
+    }
 }
 
 public interface IPatternEvents

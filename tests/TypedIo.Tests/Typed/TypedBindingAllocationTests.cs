@@ -20,7 +20,7 @@ public class TypedBindingAllocationTests
         var decoder = _parser.CreateDecoder();
         var message = new EngineMessage(Encoding.UTF8.GetBytes("""2["e",{"a":[1,2]},"\ud83d\ude00",7,null]"""), isBinary: false);
         decoder.Decode(message, out var packet, out _);
-        var args = SocketArgs.OfEvent(packet!, _parser);
+        var args = SocketArgs.OfPacket(packet!, _parser);
 
         Assert.Equal(4, args.Count);
         Assert.Equal([1, 2], args.Get<Dictionary<string, int[]>>(0)!["a"]);
@@ -47,7 +47,7 @@ public class TypedBindingAllocationTests
         var decoder = parser.CreateDecoder();
         decoder.Decode(new EngineMessage(Encoding.UTF8.GetBytes(frame), isBinary: false), out var packet, out var error);
         Assert.Null(error);
-        var fromBytes = Record.Exception(() => SocketArgs.OfEvent(packet!, parser).Get<string>(0));
+        var fromBytes = Record.Exception(() => SocketArgs.OfPacket(packet!, parser).Get<string>(0));
         var throughTree = Record.Exception(() => parser.Deserialize<string>(packet!.Data!.Value[1], []));
 
         Assert.IsType<System.Text.Json.JsonException>(fromBytes);
@@ -93,7 +93,7 @@ public class TypedBindingAllocationTests
         var bytes = AllocationMeter.PerCall(() =>
         {
             decoder.Decode(message, out var packet, out _);
-            args = SocketArgs.OfEvent(packet!, _parser);
+            args = SocketArgs.OfPacket(packet!, _parser);
             bound = text.Read(args, 0);
         });
 
@@ -114,7 +114,7 @@ public class TypedBindingAllocationTests
         var bytes = AllocationMeter.PerCall(() =>
         {
             decoder.Decode(message, out var packet, out _);
-            emitted = SocketArgs.OfEvent(packet!, _parser).ToEmitArgs();
+            emitted = SocketArgs.OfPacket(packet!, _parser).ToEmitArgs();
         });
 
         Assert.Equal(Payload, Assert.IsType<System.Text.Json.JsonElement>(emitted![0]).GetString());

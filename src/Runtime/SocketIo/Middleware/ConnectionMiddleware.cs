@@ -8,7 +8,7 @@ public delegate ValueTask ConnectionMiddleware(Socket socket, Func<ValueTask> ne
 
 /// <summary>
 /// Runs for every incoming event of a socket, before its handlers. Call <paramref name="next"/> to go on; to refuse
-/// the event, answer its ack (<see cref="SocketEvent.Ack"/>) with an error and return without calling next.
+/// the event, answer its ack (<see cref="SocketEvent.Ack(object[])"/>) with an error and return without calling next.
 /// </summary>
 public delegate ValueTask EventMiddleware(SocketEvent socketEvent, Func<ValueTask> next);
 

@@ -39,8 +39,8 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
     }
 
     /// <summary>
-    /// Like <see cref="Decode(EngineMessage, out SocketPacket?, out string?)"/>, but a plain EVENT (the common packet)
-    /// comes back as its header and its arguments, without a <see cref="SocketPacket"/>: then
+    /// Like <see cref="Decode(EngineMessage, out SocketPacket?, out string?)"/>, but a plain EVENT or ACK (the common
+    /// packets) comes back as its header and its arguments, without a <see cref="SocketPacket"/>: then
     /// <paramref name="eventArgs"/> is set and <paramref name="packet"/> is null.
     /// </summary>
     public PacketDecodeStatus Decode(EngineMessage message, out SocketPacket? packet, out PacketHeader eventHeader, out SocketArgs? eventArgs, out string? error)
@@ -82,11 +82,11 @@ internal sealed class JsonPacketDecoder : IPacketDecoder
         if (!PacketHeader.TryRead(span, _maxAttachments, out var header, out error))
             return PacketDecodeStatus.Error;
 
-        // The common packet, a plain EVENT, keeps its bytes: typed handlers read their arguments from them, and a
-        // JSON tree is built only if something asks for one.
-        if (header.Type == SocketPacketType.Event && header.PayloadOffset < span.Length)
+        // The common packets, a plain EVENT or ACK, keep their bytes: typed handlers and acks read their arguments from
+        // them, and a JSON tree is built only if something asks for one.
+        if (header.Type is SocketPacketType.Event or SocketPacketType.Ack && header.PayloadOffset < span.Length)
         {
-            error = EventPayload.TryScan(span[header.PayloadOffset..], _maxDepth, out var payload);
+            error = EventPayload.TryScan(span[header.PayloadOffset..], _maxDepth, out var payload, isAck: header.Type == SocketPacketType.Ack);
             if (error is not null)
                 return PacketDecodeStatus.Error;
             eventHeader = header;

@@ -22,7 +22,7 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
         EncodeArray(nsp, ackId, eventName: null, args, SocketPacketType.Ack, SocketPacketType.BinaryAck);
 
     /// <summary>
-    /// Like <see cref="EncodeEvent"/> for one socket's queue: a packet without attachments comes back as its one text
+    /// Like <see cref="EncodeEvent(string, string, ReadOnlySpan{object?}, long?)"/> for one socket's queue: a packet without attachments comes back as its one text
     /// frame in <paramref name="frame"/> and the result is null (no frame list and no <see cref="EncodedPacket"/>).
     /// </summary>
     public EncodedPacket? EncodeEventFrame(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId, out EngineFrame frame)
@@ -31,18 +31,40 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
         return EncodeArray(nsp, ackId, eventName, args, SocketPacketType.Event, SocketPacketType.BinaryEvent, singleFrame: true, out frame);
     }
 
-    /// <summary>Like <see cref="EncodeAck"/>, with <see cref="EncodeEventFrame"/>'s single frame.</summary>
+    /// <summary>Like <see cref="EncodeAck"/>, with <see cref="EncodeEventFrame(string, string, ReadOnlySpan{object?}, long?, out EngineFrame)"/>'s single frame.</summary>
     public EncodedPacket? EncodeAckFrame(string nsp, long ackId, ReadOnlySpan<object?> args, out EngineFrame frame) =>
         EncodeArray(nsp, ackId, eventName: null, args, SocketPacketType.Ack, SocketPacketType.BinaryAck, singleFrame: true, out frame);
 
+    /// <summary>An event whose arguments are received ones, relayed as they came (see <see cref="WriteRelayed"/>).</summary>
+    public EncodedPacket EncodeEvent(string nsp, string eventName, SocketArgs relayed, long? ackId)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        return EncodeArray(nsp, ackId, eventName, default, relayed, SocketPacketType.Event, SocketPacketType.BinaryEvent, singleFrame: false, out _)!;
+    }
+
+    /// <summary><see cref="EncodeEventFrame(string, string, ReadOnlySpan{object?}, long?, out EngineFrame)"/> of received arguments.</summary>
+    public EncodedPacket? EncodeEventFrame(string nsp, string eventName, SocketArgs relayed, long? ackId, out EngineFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        return EncodeArray(nsp, ackId, eventName, default, relayed, SocketPacketType.Event, SocketPacketType.BinaryEvent, singleFrame: true, out frame);
+    }
+
+    /// <summary><see cref="EncodeAckFrame(string, long, ReadOnlySpan{object?}, out EngineFrame)"/> of received arguments.</summary>
+    public EncodedPacket? EncodeAckFrame(string nsp, long ackId, SocketArgs relayed, out EngineFrame frame) =>
+        EncodeArray(nsp, ackId, eventName: null, default, relayed, SocketPacketType.Ack, SocketPacketType.BinaryAck, singleFrame: true, out frame);
+
     private EncodedPacket EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketPacketType plain, SocketPacketType binary) =>
-        EncodeArray(nsp, ackId, eventName, args, plain, binary, singleFrame: false, out _)!;
+        EncodeArray(nsp, ackId, eventName, args, relayed: null, plain, binary, singleFrame: false, out _)!;
+
+    private EncodedPacket? EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketPacketType plain, SocketPacketType binary, bool singleFrame, out EngineFrame frame) =>
+        EncodeArray(nsp, ackId, eventName, args, relayed: null, plain, binary, singleFrame, out frame);
 
     /// <summary>
-    /// An event (<c>[name, ...args]</c>) or an ack (<c>[...args]</c>); binary when any argument holds bytes. With
+    /// An event (<c>[name, ...args]</c>) or an ack (<c>[...args]</c>); binary when any argument holds bytes. The
+    /// arguments are <paramref name="args"/>, or the received <paramref name="relayed"/> when given. With
     /// <paramref name="singleFrame"/>, a packet without attachments is returned as its frame alone (the result is null).
     /// </summary>
-    private EncodedPacket? EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketPacketType plain, SocketPacketType binary, bool singleFrame, out EngineFrame frame)
+    private EncodedPacket? EncodeArray(string nsp, long? ackId, string? eventName, ReadOnlySpan<object?> args, SocketArgs? relayed, SocketPacketType plain, SocketPacketType binary, bool singleFrame, out EngineFrame frame)
     {
         CheckNamespace(nsp);
         if (ackId is { } id)
@@ -57,7 +79,10 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
                 writer.WriteStartArray();
                 if (eventName is not null)
                     writer.WriteStringValue(eventName);
-                WriteValues(writer, args);
+                if (relayed is null)
+                    WriteValues(writer, args);
+                else
+                    WriteRelayed(writer, relayed);
                 writer.WriteEndArray();
                 writer.Flush();
             }
@@ -137,6 +162,23 @@ internal sealed class JsonPacketEncoder(JsonSerializerOptions serializerOptions,
     {
         foreach (var value in values)
             WriteValue(writer, value);
+    }
+
+    /// <summary>
+    /// Writes received arguments as they came. Without attachments, their JSON text is copied (from the received bytes
+    /// when they are kept: no tree is made); with attachments, each argument goes through its node, so the binary
+    /// values become attachments of this packet, numbered in the order they are written (what
+    /// <see cref="SocketArgs.ToEmitArgs"/> gives, emitted: the same bytes).
+    /// </summary>
+    private void WriteRelayed(Utf8JsonWriter writer, SocketArgs relayed)
+    {
+        if (relayed.Attachments.Count == 0)
+        {
+            relayed.WriteJsonValues(writer);
+            return;
+        }
+        for (var i = 0; i < relayed.Count; i++)
+            WriteNode(writer, relayed.GetNode(i));
     }
 
     private void WriteValue(Utf8JsonWriter writer, object? value)

@@ -100,7 +100,19 @@ public sealed class JsonPacketParser : IPacketParser
     internal EncodedPacket? EncodeEventFrame(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId, out EngineFrame frame) =>
         _encoder.EncodeEventFrame(nsp, eventName, args, ackId, out frame);
 
-    /// <summary>An ack for one socket's queue, as <see cref="EncodeEventFrame"/>.</summary>
+    /// <summary>An event whose arguments are received ones, written as they came.</summary>
+    internal EncodedPacket EncodeEvent(string nsp, string eventName, SocketArgs relayed) =>
+        _encoder.EncodeEvent(nsp, eventName, relayed, ackId: null);
+
+    /// <summary><see cref="EncodeEventFrame(string, string, ReadOnlySpan{object?}, long?, out EngineFrame)"/> of received arguments.</summary>
+    internal EncodedPacket? EncodeEventFrame(string nsp, string eventName, SocketArgs relayed, long? ackId, out EngineFrame frame) =>
+        _encoder.EncodeEventFrame(nsp, eventName, relayed, ackId, out frame);
+
+    /// <summary><see cref="EncodeAckFrame(string, long, ReadOnlySpan{object?}, out EngineFrame)"/> of received arguments.</summary>
+    internal EncodedPacket? EncodeAckFrame(string nsp, long ackId, SocketArgs relayed, out EngineFrame frame) =>
+        _encoder.EncodeAckFrame(nsp, ackId, relayed, out frame);
+
+    /// <summary>An ack for one socket's queue, as <see cref="EncodeEventFrame(string, string, ReadOnlySpan{object?}, long?, out EngineFrame)"/>.</summary>
     internal EncodedPacket? EncodeAckFrame(string nsp, long ackId, ReadOnlySpan<object?> args, out EngineFrame frame) =>
         _encoder.EncodeAckFrame(nsp, ackId, args, out frame);
 

@@ -28,7 +28,7 @@ public sealed class SocketPacket
         init => _data = value;
     }
 
-    /// <summary>A received plain EVENT's arguments, which keep its payload as bytes (null for other packets).</summary>
+    /// <summary>A received plain EVENT's or ACK's arguments, which keep its payload as bytes (null for other packets).</summary>
     internal SocketArgs? EventArgs { get; init; }
 
     /// <summary>Binary attachments of a binary packet, in placeholder order; empty otherwise.</summary>
@@ -39,7 +39,7 @@ public sealed class SocketPacket
 
     /// <summary>For an event: the event name (the first element of the data array).</summary>
     public string? EventName =>
-        EventArgs is { } args ? args.ReadEventName(null)
+        Type == SocketPacketType.Event && EventArgs is { } args ? args.ReadEventName(null)
         : Type is SocketPacketType.Event or SocketPacketType.BinaryEvent && Data is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0
             ? array[0].GetString()
             : null;

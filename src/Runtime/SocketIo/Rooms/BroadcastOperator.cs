@@ -62,6 +62,18 @@ public sealed class BroadcastOperator
     }
 
     /// <summary>
+    /// Emits <paramref name="eventName"/> with received arguments as they came (binary included) to every targeted
+    /// socket, for example <c>socket.Broadcast.EmitAsync("chat", e.Args)</c>: their JSON is written once from the
+    /// received bytes, without the JSON tree that <see cref="SocketArgs.ToEmitArgs"/> makes.
+    /// </summary>
+    public ValueTask EmitAsync(string eventName, SocketArgs args)
+    {
+        ReservedEvents.ThrowIfReserved(eventName);
+        ArgumentNullException.ThrowIfNull(args);
+        return _namespace.BroadcastEventAsync(eventName, args, _options);
+    }
+
+    /// <summary>
     /// Emits <paramref name="eventName"/> to every targeted socket and collects their acks (Node's
     /// <c>io.timeout(ms).emitWithAck(...)</c>). The packet is encoded once, with one ack id for the whole broadcast.
     /// Completes as soon as every targeted socket answered (or disconnected), or after <paramref name="timeout"/> with

@@ -29,7 +29,7 @@ public sealed class RawJsonTests
         var received = new JsonPacketParser().CreateDecoder();
         Assert.Equal(PacketDecodeStatus.Packet, received.Decode(ParserTestUtil.TextMessage($"21[\"ack\",{args}]"), out var packet, out var error));
         Assert.Null(error);
-        var relayed = SocketArgs.OfEvent(packet!, new JsonPacketParser()).ToEmitArgs();
+        var relayed = SocketArgs.OfPacket(packet!, new JsonPacketParser()).ToEmitArgs();
 
         var ack = new JsonPacketParser().EncodeAck("/", 1, relayed);
 
