@@ -66,12 +66,23 @@ public sealed class FixtureProcess : IAsyncDisposable
     public static Task<FixtureProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
 
     /// <summary>As <see cref="StartAsync(string[])"/>, with extra environment variables for the fixture process.</summary>
-    public static async Task<FixtureProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<FixtureProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartAsync(environment, openFileLimit: null, args);
+
+    /// <summary>
+    /// As <see cref="StartAsync(string[])"/>, with the fixture's open-file limit (soft and hard <c>RLIMIT_NOFILE</c>) lowered
+    /// to <paramref name="openFileLimit"/> by <c>ulimit -n</c> (the .NET runtime raises the soft limit to the hard one at
+    /// start, so both are set).
+    /// </summary>
+    public static Task<FixtureProcess> StartWithOpenFileLimitAsync(int openFileLimit, params string[] args) =>
+        StartAsync(new Dictionary<string, string>(), openFileLimit, args);
+
+    private static async Task<FixtureProcess> StartAsync(IReadOnlyDictionary<string, string> environment, int? openFileLimit, string[] args)
     {
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
-            var fixture = Launch(FreePort(), args, environment);
+            var fixture = Launch(FreePort(), args, environment, openFileLimit);
             try
             {
                 await fixture.WaitListeningAsync();
@@ -151,12 +162,12 @@ public sealed class FixtureProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static FixtureProcess Launch(int port, string[] args, IReadOnlyDictionary<string, string> environment)
+    private static FixtureProcess Launch(int port, string[] args, IReadOnlyDictionary<string, string> environment, int? openFileLimit)
     {
         var assembly = AssemblyPath;
         // The dotnet host that runs the tests (set by the SDK for dotnet test), else the one on the PATH.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var startInfo = new ProcessStartInfo(dotnet)
+        var startInfo = new ProcessStartInfo(openFileLimit is null ? dotnet : "/bin/sh")
         {
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
@@ -166,6 +177,13 @@ public sealed class FixtureProcess : IAsyncDisposable
             UseShellExecute = false,
             CreateNoWindow = true,
         };
+        if (openFileLimit is { } limit)
+        {
+            // exec: the process started is the fixture itself, so its id and kill-on-dispose stay as without a limit.
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add($"ulimit -n {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} && exec \"$0\" \"$@\"");
+            startInfo.ArgumentList.Add(dotnet);
+        }
         startInfo.ArgumentList.Add(assembly);
         startInfo.ArgumentList.Add("--port");
         startInfo.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
