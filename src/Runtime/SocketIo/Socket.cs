@@ -251,18 +251,7 @@ public sealed class Socket
             _handlers.NotifyOutgoing(eventName, args.ToEmitArgs());
         if (Namespace.IsRecoveryEnabled)
             return Namespace.BroadcastEventAsync(eventName, args, BroadcastOptions.All with { Rooms = [Id] });
-        EncodedPacket? packet;
-        EngineFrame frame;
-        if (Namespace.Server.Parser is JsonPacketParser json)
-        {
-            packet = json.EncodeEventFrame(Namespace.Name, eventName, args, null, out frame);
-        }
-        else
-        {
-            frame = default;
-            packet = Namespace.Server.Parser.EncodeEvent(Namespace.Name, eventName, args.ToEmitArgs());
-        }
-        Write(packet, frame, isVolatile: false);
+        Write(EncodeEvent(eventName, args, out var frame), frame, isVolatile: false);
         return ValueTask.CompletedTask;
     }
 
@@ -324,6 +313,16 @@ public sealed class Socket
             return json.EncodeEventFrame(Namespace.Name, eventName, args, ackId, out frame);
         frame = default;
         return parser.EncodeEvent(Namespace.Name, eventName, args, ackId);
+    }
+
+    // Received arguments: the JSON parser writes them from their bytes; another parser gets them as values.
+    private EncodedPacket? EncodeEvent(string eventName, SocketArgs relayed, out EngineFrame frame)
+    {
+        var parser = Namespace.Server.Parser;
+        if (parser is JsonPacketParser json)
+            return json.EncodeEventFrame(Namespace.Name, eventName, relayed, null, out frame);
+        frame = default;
+        return parser.EncodeEvent(Namespace.Name, eventName, relayed.ToEmitArgs());
     }
 
     private EncodedPacket? EncodeAck(long id, object?[] args, out EngineFrame frame)

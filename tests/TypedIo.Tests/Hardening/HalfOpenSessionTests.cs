@@ -36,7 +36,7 @@ public sealed class HalfOpenSessionTests
     public async Task Ten_thousand_half_open_sessions_are_all_reaped_and_the_heap_returns_to_its_baseline(string transport)
     {
         var count = int.TryParse(Environment.GetEnvironmentVariable("TYPEDIO_HALF_OPEN_COUNT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
-        var limit = OpenFileLimit();
+        var limit = DescriptorLimit.ReadSoftLimit() ?? long.MaxValue; // unknown or unlimited: assumed large enough
         Assert.True(limit >= count + 1_000, $"{count} WebSockets need {count + 1_000} file descriptors in this process and in Node's; the limit is {limit} (tests/run.sh raises it: ulimit -n)");
         await using var host = await SioTest.StartAsync(_ => { }, o =>
         {
@@ -133,16 +133,6 @@ public sealed class HalfOpenSessionTests
         public long Peak { get; set; }
 
         public void Dispose() => _listener.Dispose();
-    }
-
-    /// <summary>The soft limit on open file descriptors (Linux: /proc/self/limits; elsewhere assumed large enough).</summary>
-    private static long OpenFileLimit()
-    {
-        if (!File.Exists("/proc/self/limits"))
-            return long.MaxValue;
-        var line = File.ReadLines("/proc/self/limits").First(l => l.StartsWith("Max open files", StringComparison.Ordinal));
-        var soft = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-        return soft == "unlimited" ? long.MaxValue : long.Parse(soft, CultureInfo.InvariantCulture);
     }
 
     private static string Mb(long bytes) => (bytes / 1024d / 1024d).ToString("0.0", CultureInfo.InvariantCulture);
