@@ -28,8 +28,8 @@ internal static class OfficialProfile
             io.Of(name).OnConnection(socket =>
             {
                 socket.EmitAsync("auth", socket.Handshake.Auth);
-                socket.On("message", e => socket.EmitAsync("message-back", e.Args.ToEmitArgs()));
-                socket.On("message-with-ack", e => e.Ack(e.Args.ToEmitArgs()));
+                socket.On("message", e => socket.EmitAsync("message-back", e.Args));
+                socket.On("message-with-ack", e => e.Ack(e.Args));
             });
         }
     }

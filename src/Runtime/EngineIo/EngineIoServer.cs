@@ -40,6 +40,7 @@ public sealed class EngineIoServer : IAsyncDisposable
         TimeProvider = timeProvider ?? TimeProvider.System;
         ReadTurnBudget = ReadTurn.BudgetFor(TimeProvider.TimestampFrequency);
         _originPolicy = new WebSocketOriginPolicy();
+        HeartbeatTickMilliseconds = (long)HeartbeatScheduler.TickFor(options).TotalMilliseconds;
         _heartbeat = new HeartbeatScheduler(this);
     }
 
@@ -53,6 +54,9 @@ public sealed class EngineIoServer : IAsyncDisposable
     internal TypedIoMetrics Metrics { get; }
     internal ILogger Logger { get; }
     internal TimeProvider TimeProvider { get; }
+
+    /// <summary>The heartbeat scheduler's tick: how late after its due time a ping can go out on an idle machine.</summary>
+    internal long HeartbeatTickMilliseconds { get; }
 
     /// <summary>Monotonic milliseconds of <see cref="TimeProvider"/>: the clock of heartbeat and close deadlines.</summary>
     internal long NowMilliseconds => (long)(TimeProvider.GetTimestamp() * 1000.0 / TimeProvider.TimestampFrequency);

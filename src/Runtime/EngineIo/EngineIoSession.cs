@@ -229,10 +229,12 @@ public sealed class EngineIoSession
     // ---- heartbeat ----
 
     /// <summary>
-    /// Sends the ping when it is due and closes the session when its pong is late. As in Node's engine.io, the pong
-    /// deadline counts from when the ping was sent (queued for the transport), not from when it was due: a ping that
-    /// goes out late (a busy machine, a late tick) still leaves the client the whole pingTimeout to answer. Requests
-    /// call this too, so a deadline that passed is noticed when the client's next request arrives, before any tick.
+    /// Sends the ping when it is due and closes the session when its pong is late. The pong deadline is pingTimeout
+    /// after the ping's due time when the ping goes out within one scheduler tick of it (Node's engine.io sends it on a
+    /// timer at the due time, so the official suites expect the session gone pingInterval + pingTimeout after the
+    /// handshake); a ping that goes out later (a stalled machine) leaves the client pingTimeout from its send, less
+    /// one tick, as Node's deadline counts from the send. Requests call this too, so a deadline that passed is noticed
+    /// when the client's next request arrives, before any tick.
     /// </summary>
     internal void CheckHeartbeat(long now)
     {
@@ -252,8 +254,11 @@ public sealed class EngineIoSession
             {
                 if (_pongDeadline == 0 && now >= _pingDueAt)
                 {
-                    // The ping is queued right after the lock; the scheduler's "now" can be a few sessions old.
-                    _pongDeadline = Math.Max(now, _server.NowMilliseconds) + (long)_server.Options.PingTimeout.TotalMilliseconds;
+                    // The ping is queued right after the lock; the scheduler's "now" can be a few sessions old. Within
+                    // a tick of its due time the deadline counts from the due time, as Node's timer would have sent it
+                    // then; later (a stalled machine), from the send less one tick.
+                    var sentAt = Math.Max(now, _server.NowMilliseconds);
+                    _pongDeadline = Math.Max(_pingDueAt, sentAt - _server.HeartbeatTickMilliseconds) + (long)_server.Options.PingTimeout.TotalMilliseconds;
                     sendPing = true;
                 }
                 expired = _pongDeadline != 0 && now >= _pongDeadline;

@@ -2,10 +2,12 @@ namespace TypedIo.EngineIo;
 
 /// <summary>
 /// One timer for all sessions of a server instead of two per session: each tick sends the pings that are due
-/// and closes sessions whose pong is late. A ping's pong deadline counts from when it is sent (as in Node's
-/// engine.io), so a late tick gives the client no less time to answer; it only delays the ping, and with it the
-/// verdict on a silent client, by up to a tick. Requests check the same deadlines on arrival, so a client that
-/// comes back after its deadline is refused even before the tick that would have closed it.
+/// and closes sessions whose pong is late. A ping's pong deadline counts from its due time when the ping goes out
+/// within a tick of it (when Node's own timer would have sent it), and from when it is sent, less one tick, when it
+/// goes out later (as in Node's engine.io, whose deadline counts from the send): the tick's own granularity neither
+/// delays the verdict on a silent client nor shortens a late ping's timeout by more than a tick. Requests check the
+/// same deadlines on arrival, so a client that comes back after its deadline is refused even before the tick that
+/// would have closed it.
 /// </summary>
 internal sealed class HeartbeatScheduler : IAsyncDisposable
 {
@@ -16,9 +18,15 @@ internal sealed class HeartbeatScheduler : IAsyncDisposable
     public HeartbeatScheduler(EngineIoServer server)
     {
         _server = server;
-        var shortest = Math.Min(server.Options.PingInterval.TotalMilliseconds, server.Options.PingTimeout.TotalMilliseconds);
-        var tick = TimeSpan.FromMilliseconds(Math.Clamp(shortest / 10, 10, 500));
+        var tick = TickFor(server.Options);
         _loop = Task.Run(() => RunAsync(tick));
+    }
+
+    /// <summary>How often the scheduler ticks: a tenth of the shorter of pingInterval and pingTimeout, 10–500 ms.</summary>
+    internal static TimeSpan TickFor(EngineIoOptions options)
+    {
+        var shortest = Math.Min(options.PingInterval.TotalMilliseconds, options.PingTimeout.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(Math.Clamp(shortest / 10, 10, 500));
     }
 
     private async Task RunAsync(TimeSpan tick)

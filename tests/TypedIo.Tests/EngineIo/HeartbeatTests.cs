@@ -242,4 +242,26 @@ public sealed class HeartbeatTests
         await EioTestUtil.AssertErrorAsync(late, 1, "Session ID unknown");
         Assert.Equal(EngineIoCloseReasons.PingTimeout, await handler.WaitClosedAsync(session.Id));
     }
+
+    [Fact]
+    public async Task A_ping_sent_within_a_tick_of_its_due_time_is_judged_from_its_due_time()
+    {
+        // The official Engine.IO and Socket.IO suites wait exactly pingInterval + pingTimeout after the handshake and
+        // expect the session gone, as Node's exact timers make it; a ping sent by the next tick must not add the tick.
+        var handler = new RecordingHandler(echo: false);
+        var (host, clock) = await StartWithManualClockAsync(handler);
+        await using var _ = host;
+        using var client = await RawPollingClient.ConnectAsync(host);
+        var session = await handler.WaitConnectedAsync();
+        var tick = HeartbeatScheduler.TickFor(new EngineIoOptions { PingInterval = Interval, PingTimeout = PingTimeout });
+        var late = TimeSpan.FromMilliseconds(Math.Floor(tick.TotalMilliseconds / 2)); // the clock counts whole milliseconds
+
+        clock.Advance(Interval + late);
+        Assert.Equal(["2"], await client.PollAsync());
+
+        clock.Advance(PingTimeout - late);
+        using var pong = await client.PostRawAsync("3");
+        await EioTestUtil.AssertErrorAsync(pong, 1, "Session ID unknown");
+        Assert.Equal(EngineIoCloseReasons.PingTimeout, await handler.WaitClosedAsync(session.Id));
+    }
 }
