@@ -7,11 +7,15 @@
 #   compacted  after an induced blocking, compacting gen-2 GC (diagnostic: the server itself never calls GC.Collect)
 #   aggressive after an induced GCCollectionMode.Aggressive collection (compacts and decommits)
 # Each snapshot: VmRSS, threads, smaps_rollup, the resident memory by kind of mapping (smaps-kinds.py), the GC's own report.
+# Every collection of the run is in gcevents.tsv (GcEventLog.cs); at the end the script prints those of the burst
+# (baseline to rss-read) with gc-burst-table.py: per GC its pause, time to suspend, mark phases, promoted bytes.
 #
 #   benchmarks/Profiling/idle-breakdown.sh [typedio|raw] [connections] [hold seconds]   e.g. ... typedio 10000 30
 #
 # Knobs (environment): PORT (3850), CONNECT_PARALLELISM (64: connects in flight at once), DOTNET_SERVER_ENV (extra environment for the server, e.g. "DOTNET_GCgen0size=0x100000"),
-# FIXTURE_DLL (another fixture build), SKIP_BUILD. Output in benchmarks/results/idle-breakdown-<server>-<stamp>/.
+# FIXTURE_DLL (another fixture build), SKIP_BUILD, SKIP_INDUCED=1 (no compacted/aggressive snapshots: a shorter run for
+# the burst alone), DUMP=1 (a heap dump at rss-read, rss-read.dmp, with DOTNET_DUMP or dotnet-dump on PATH: for SOS's
+# dumpheap -dead, the objects that died in gen 1 and gen 2 and are not swept yet), ALLOCS=1 (the hook's GCAllocationTick samples by type from just before the burst, allocations.txt). Output in benchmarks/results/idle-breakdown-<server>-<stamp>/.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH=$(dirname "$HERE")
@@ -43,9 +47,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 SETTLE=$(( HOLD + 15 ))
 
 if ss -Htln "( sport = :$PORT )" | grep -q .; then echo "port $PORT is in use" >&2; exit 1; fi
-# shellcheck disable=SC2086 # DOTNET_SERVER_ENV is a list of NAME=VALUE words
-env $DOTNET_SERVER_ENV DOTNET_STARTUP_HOOKS="$HOOK" TYPEDIO_GCINFO_FILE="$OUT/gcinfo.tsv" TYPEDIO_GC_TRIGGER_FILE="$OUT/gc-trigger" \
-  taskset -c 0 dotnet "$DLL" --port "$PORT" >"$OUT/server.log" 2>&1 &
+ALLOCS_ENV=""
+[[ "${ALLOCS:-0}" == "1" ]] && ALLOCS_ENV="TYPEDIO_ALLOCATIONS_FILE=$OUT/allocations.txt TYPEDIO_ALLOCATIONS_FROM_S=$(( SETTLE - 4 ))"
+# shellcheck disable=SC2086 # DOTNET_SERVER_ENV and ALLOCS_ENV are lists of NAME=VALUE words
+env $DOTNET_SERVER_ENV $ALLOCS_ENV DOTNET_STARTUP_HOOKS="$HOOK" TYPEDIO_GCINFO_FILE="$OUT/gcinfo.tsv" TYPEDIO_GC_TRIGGER_FILE="$OUT/gc-trigger" \
+  TYPEDIO_GCEVENTS_FILE="$OUT/gcevents.tsv" taskset -c 0 dotnet "$DLL" --port "$PORT" >"$OUT/server.log" 2>&1 &
 PID=$!
 LOADGEN_PID=""
 cleanup() {
@@ -86,6 +92,7 @@ DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 1 dotnet "$LOADGEN" ru
   >"$OUT/loadgen.log" 2>&1 &
 LOADGEN_PID=$!
 sleep $(( SETTLE - 3 ))
+BURST_FROM_MS=$(date +%s%3N)
 snapshot baseline
 while (( $(ss -Htn state established "( sport = :$PORT )" | wc -l) < COUNT )); do
   kill -0 "$LOADGEN_PID" 2>/dev/null || { echo "the load generator stopped before $COUNT connections:" >&2; cat "$OUT/loadgen.log" >&2; exit 1; }
@@ -93,15 +100,22 @@ while (( $(ss -Htn state established "( sport = :$PORT )" | wc -l) < COUNT )); d
 done
 CONNECTED=$(date +%s)
 sleep 2
+BURST_TO_MS=$(date +%s%3N)
 snapshot rss-read
-sleep $(( HOLD - 2 ))
-snapshot later
-induce compact
-snapshot compacted
-induce aggressive
-snapshot aggressive
+if [[ "${DUMP:-0}" == "1" ]]; then "${DOTNET_DUMP:-dotnet-dump}" collect -p "$PID" --type Heap -o "$OUT/rss-read.dmp" >"$OUT/dump.log" 2>&1 || true; fi
+echo "$BURST_FROM_MS $BURST_TO_MS $COUNT" >"$OUT/burst-window.txt"
+if [[ -n "$ALLOCS_ENV" ]]; then cp "$OUT/allocations.txt" "$OUT/allocations-rss-read.txt" 2>/dev/null || true; fi
+if [[ "${SKIP_INDUCED:-0}" != "1" ]]; then
+  sleep $(( HOLD - 2 ))
+  snapshot later
+  induce compact
+  snapshot compacted
+  induce aggressive
+  snapshot aggressive
+fi
 echo "connected at $(date -u -d "@$CONNECTED" +%H:%M:%S)" >>"$OUT/snapshots.txt"
 wait "$LOADGEN_PID" || true
 LOADGEN_PID=""
 cat "$OUT/loadgen.log" >>"$OUT/snapshots.txt"
+python3 "$HERE/gc-burst-table.py" "$OUT" | tee "$OUT/gc-burst.md"
 echo "results: $OUT"

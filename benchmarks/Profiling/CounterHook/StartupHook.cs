@@ -5,6 +5,8 @@ using System.Globalization;
 /// A .NET startup hook (<c>DOTNET_STARTUP_HOOKS=TypedIo.Benchmarks.CounterHook.dll</c>) that samples runtime counters
 /// of an unmodified server process once a second into <c>TYPEDIO_COUNTERS_FILE</c>: allocated bytes, thread-pool work
 /// items, lock contentions, GCs, heap size. Divided by the load generator's message count they give per-message costs.
+/// The other variables it reads switch on the other diagnostics: <c>TYPEDIO_EXCEPTIONS_FILE</c>, <c>TYPEDIO_ALLOCATIONS_FILE</c>,
+/// <c>TYPEDIO_GCINFO_FILE</c> (<see cref="GcMemoryReport"/>), <c>TYPEDIO_GCEVENTS_FILE</c> (<see cref="GcEventLog"/>).
 /// </summary>
 #pragma warning disable CA1050 // A startup hook must be a type named StartupHook in no namespace.
 internal static class StartupHook
@@ -12,6 +14,10 @@ internal static class StartupHook
 {
     public static void Initialize()
     {
+        // First, so that the collections of the start-up are in it too. The runtime keeps every listener alive.
+        var gcEvents = Environment.GetEnvironmentVariable("TYPEDIO_GCEVENTS_FILE");
+        if (!string.IsNullOrEmpty(gcEvents))
+            _ = new GcEventLog(gcEvents);
         var path = Environment.GetEnvironmentVariable("TYPEDIO_COUNTERS_FILE");
         if (!string.IsNullOrEmpty(path))
             new Thread(() => Sample(path)) { IsBackground = true, Name = "counter-hook" }.Start();
