@@ -25,11 +25,13 @@ dotnet "$ROOT/tests/Fixture/bin/Release/net10.0/TypedIo.Fixture.dll" --profile o
 FIXTURE=$!
 trap 'kill $FIXTURE 2>/dev/null || true; wait $FIXTURE 2>/dev/null || true' EXIT
 
-for _ in $(seq 1 100); do
-  if curl -fs "http://localhost:3000/socket.io/?EIO=4&transport=polling" >/dev/null; then break; fi
+ready=0
+for _ in $(seq 1 150); do
+  if curl -fs "http://localhost:3000/socket.io/?EIO=4&transport=polling" >/dev/null; then ready=1; break; fi
   kill -0 $FIXTURE 2>/dev/null || { echo "the fixture exited; log: ${TMPDIR:-/tmp}/typedio-official-fixture.log" >&2; exit 1; }
   sleep 0.2
 done
+[[ $ready == 1 ]] || { echo "the fixture did not answer on port 3000 within 30 s" >&2; exit 1; }
 
 status=0
 for suite in "${SUITES[@]}"; do
