@@ -40,7 +40,8 @@ public sealed class EngineIoServer : IAsyncDisposable
         TimeProvider = timeProvider ?? TimeProvider.System;
         ReadTurnBudget = ReadTurn.BudgetFor(TimeProvider.TimestampFrequency);
         _originPolicy = new WebSocketOriginPolicy();
-        HeartbeatTickMilliseconds = (long)HeartbeatScheduler.TickFor(options).TotalMilliseconds;
+        HeartbeatTick = HeartbeatScheduler.TickFor(options);
+        HeartbeatTickMilliseconds = (long)Math.Ceiling(HeartbeatTick.TotalMilliseconds);
         _heartbeat = new HeartbeatScheduler(this);
     }
 
@@ -56,6 +57,9 @@ public sealed class EngineIoServer : IAsyncDisposable
     internal TimeProvider TimeProvider { get; }
 
     /// <summary>The heartbeat scheduler's tick: how late after its due time a ping can go out on an idle machine.</summary>
+    internal TimeSpan HeartbeatTick { get; }
+
+    /// <summary><see cref="HeartbeatTick"/> in whole milliseconds, rounded up: the clock of the deadlines.</summary>
     internal long HeartbeatTickMilliseconds { get; }
 
     /// <summary>Monotonic milliseconds of <see cref="TimeProvider"/>: the clock of heartbeat and close deadlines.</summary>

@@ -18,7 +18,7 @@ internal sealed class HeartbeatScheduler : IAsyncDisposable
     public HeartbeatScheduler(EngineIoServer server)
     {
         _server = server;
-        var tick = TickFor(server.Options);
+        var tick = server.HeartbeatTick;
         _loop = Task.Run(() => RunAsync(tick));
     }
 
