@@ -5,7 +5,7 @@
 #
 #   benchmarks/run.sh                 # full run, ~11 minutes on 2 cores (about 4 of them the JIT warm-up)
 #   QUICK=1 benchmarks/run.sh         # 1 round, short scenarios: checks the harness
-#   benchmarks/run.sh --micro [BDN args]   # BenchmarkDotNet parser/encoder micro-benchmarks only
+#   benchmarks/run.sh --micro [PATTERN...]   # BenchmarkDotNet parser/encoder micro-benchmarks only (filter patterns, default '*')
 #
 # Knobs (environment): ROUNDS (3), WARMUP (1 s, per scenario, after connecting), DURATION (4 s), PAYLOAD (64 bytes), IDLE_CONNECTIONS (10000),
 # SCENARIOS ("echo:100,echo:1000,ack:100,ack:1000,broadcast:100,broadcast:1000,polling:100"), SERVERS ("typedio node raw raw-inline";

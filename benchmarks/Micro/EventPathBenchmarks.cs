@@ -83,10 +83,10 @@ public class EventPathBenchmarks
     [Benchmark(Description = "event path: echo by a typed hub method")]
     public EngineFrame EchoByHub() => Handle(Echo);
 
-    [Benchmark(Description = "event path: ack from ToEmitArgs, string")]
+    [Benchmark(Description = "event path: ack relaying e.Args, string")]
     public EngineFrame AckString() => Handle(Ack);
 
-    [Benchmark(Description = "event path: ack from ToEmitArgs, object")]
+    [Benchmark(Description = "event path: ack relaying e.Args, object")]
     public EngineFrame AckObject() => Handle(ObjectAck);
 
     private EngineFrame Handle(EngineMessage message)

@@ -4,8 +4,9 @@ using BenchmarkDotNet.Attributes;
 namespace TypedIo.Benchmarks.Micro;
 
 /// <summary>
-/// Ways to turn the JSON of one incoming packet into a <see cref="JsonElement"/> that owns its memory (what the decoder
-/// needs, since the message buffer is reused): today's Parse + Clone against the alternatives.
+/// Ways to turn the JSON of one incoming packet into a <see cref="JsonElement"/> that owns its memory (what the untyped
+/// API's tree needs, since the message buffer is reused; the decoder itself keeps the bytes): Parse + Clone against the
+/// alternatives.
 /// </summary>
 [MemoryDiagnoser]
 public class JsonBaselineBenchmarks
@@ -13,7 +14,7 @@ public class JsonBaselineBenchmarks
     private static readonly byte[] Json = Packets.Echo.AsSpan(1).ToArray(); // ["echo","<64 B>"]
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
-    [Benchmark(Baseline = true, Description = "JsonDocument.Parse + RootElement.Clone (decoder today)")]
+    [Benchmark(Baseline = true, Description = "JsonDocument.Parse + RootElement.Clone (a tree for the untyped API)")]
     public JsonElement ParseClone()
     {
         using var document = JsonDocument.Parse(Json.AsMemory(), Options);
