@@ -168,7 +168,10 @@ internal struct WebSocketFrameReader
                     violation = FrameRules.CheckClose(body.Span);
                     return violation is null ? FrameEvent.Close : FrameEvent.Refused;
                 default:
-                    return FrameEvent.NeedMore; // a pong: nothing to do
+                    // A pong: nothing to do; its payload is not needed (the next control frame may be read right now).
+                    _releaseOnNext = false;
+                    ReleaseControl();
+                    return FrameEvent.NeedMore;
             }
         }
         if (!_header.IsFin)
@@ -213,15 +216,20 @@ internal struct WebSocketFrameReader
         return span;
     }
 
-    private void ReleasePayloads()
+    private void ReleaseControl()
     {
-        _releaseOnNext = false;
         if (_control is not null)
         {
             ArrayPool<byte>.Shared.Return(_control);
             _control = null;
         }
         _controlCount = 0;
+    }
+
+    private void ReleasePayloads()
+    {
+        _releaseOnNext = false;
+        ReleaseControl();
         // A message is released once delivered; a control frame between its fragments leaves it alone.
         if (_message is not null && !_inPayload && _header.IsFin && !_header.IsControl)
         {
