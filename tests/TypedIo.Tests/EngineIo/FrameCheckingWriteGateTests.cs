@@ -64,19 +64,21 @@ public sealed class FrameCheckingWriteGateTests
     [Fact]
     public async Task The_close_frame_for_a_refused_frame_waits_for_the_write_in_progress_and_nothing_follows_it()
     {
-        var connection = new HeldWriteStream(read: [0xC1]); // RSV1 with no extension: refused with 1002
+        var connection = new HeldWriteStream();
         var stream = new FrameCheckingStream(connection, maxPayload: 1000);
         connection.HoldNextWrite();
 
         var data = stream.WriteFramesAsync(Frame(1)).AsTask();
         await connection.WriteStarted.Task.WaitAsync(Wait);
-        var read = stream.ReadAsync(new byte[16]).AsTask();
+        var refuse = stream.RefuseAsync(Rsv1()); // as the reader does on the refused byte
         var after = stream.WriteFramesAsync(Frame(3)).AsTask(); // queued behind the close frame's wait: dropped
-        Assert.False(read.IsCompleted);
+        Assert.False(refuse.IsCompleted);
 
         connection.ReleaseHeldWrite();
-        await Assert.ThrowsAsync<WebSocketException>(() => read.WaitAsync(Wait));
+        await refuse.WaitAsync(Wait);
         await Task.WhenAll(data, after).WaitAsync(Wait);
+        // The connection is not read again once refused.
+        await Assert.ThrowsAsync<WebSocketException>(() => stream.ReadAsync(new byte[16]).AsTask().WaitAsync(Wait));
 
         Assert.True(stream.CloseWritten);
         Assert.Equal(2, connection.Writes.Count);
@@ -87,15 +89,15 @@ public sealed class FrameCheckingWriteGateTests
     [Fact]
     public async Task The_close_frame_gives_up_when_the_write_in_progress_never_ends()
     {
-        var connection = new HeldWriteStream(read: [0xC1]);
+        var connection = new HeldWriteStream();
         var stream = new FrameCheckingStream(connection, maxPayload: 1000);
         connection.HoldNextWrite();
 
         var held = stream.WriteFramesAsync(Frame(1)).AsTask(); // the client reads nothing until released
         await connection.WriteStarted.Task.WaitAsync(Wait);
 
-        // The close frame's wait for the gate times out (2 s): the read fails without it.
-        await Assert.ThrowsAsync<WebSocketException>(() => stream.ReadAsync(new byte[16]).AsTask().WaitAsync(Wait));
+        // The close frame's wait for the gate times out (2 s): the refusal ends without it.
+        await stream.RefuseAsync(Rsv1()).WaitAsync(Wait);
         Assert.False(stream.CloseWritten);
         Assert.Equal([1], connection.Written);
 
@@ -105,6 +107,8 @@ public sealed class FrameCheckingWriteGateTests
         Assert.True(stream.WriteAsync(new byte[] { 0x82, 0x01, 9 }).IsCompletedSuccessfully);
         Assert.Equal([1, 9], connection.Written);
     }
+
+    private static FrameViolation Rsv1() => ClientFrameChecker.ProtocolError("RSV1 must be clear");
 
     // A binary frame with one payload byte: the connection's record of it is that byte.
     private static byte[] Frame(byte id) => [0x82, 0x01, id];

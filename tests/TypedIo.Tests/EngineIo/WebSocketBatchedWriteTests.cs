@@ -139,6 +139,44 @@ public sealed class WebSocketBatchedWriteTests
         Assert.Equal(1000, await client.ReadCloseCodeAsync());
     }
 
+    [Fact]
+    public async Task A_WebSocket_not_made_over_the_checked_connection_is_read_through_its_own_API()
+    {
+        // The host's own WebSocket receives; its messages reach the transport's frame reader as frames
+        // (WebSocketMessageStream), with the same rules.
+        var handler = new RecordingHandler(); // echoes
+        var connections = new ConcurrentQueue<RecordingStream>();
+        await using var host = await TestHost.StartAsync(
+            app => app.MapEngineIo(EioTestUtil.Path, handler, o => o.MaxHttpBufferSize = 100),
+            middleware: app => app.Use(next => context =>
+            {
+                if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+                {
+                    context.Features.Set<IHttpWebSocketFeature>(new OwnWebSocketFeature(context, upgrade, connections));
+                    context.Features.Set<IHttpUpgradeFeature>(null);
+                }
+                return next(context);
+            }));
+        var (client, sid) = await RawFrameConnection.HandshakeAsync(host.BaseAddress);
+        await using var __ = client;
+
+        // A fragmented message with a ping between (the WebSocket answers the ping itself), an empty binary message.
+        await client.SendAsync([
+            .. RawFrameConnection.TextFrame("4frag", fin: false),
+            .. RawFrameConnection.Frame(0x9, "p"u8),
+            .. RawFrameConnection.TextFrame("ments", opcode: 0x0),
+            .. RawFrameConnection.Frame(0x2, []),
+        ]);
+        Assert.Equal((0xA, "p"), Read(await client.ReadFrameAsync()));
+        Assert.Equal((0x1, "4fragments"), Read(await client.ReadFrameAsync()));
+        Assert.Equal((0x2, ""), Read(await client.ReadFrameAsync()));
+
+        // Over the limit in total: refused with 1009 by the transport's reader, sent through the WebSocket's close.
+        await client.SendAsync([.. RawFrameConnection.Frame(0x2, new byte[60], fin: false), .. RawFrameConnection.Frame(0x0, new byte[41])]);
+        Assert.Equal(1009, await client.ReadCloseCodeAsync());
+        Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
+    }
+
     private static (int Opcode, string Text) Read(ServerFrame frame) => (frame.Opcode, frame.Text);
 
     /// <summary>Accepts a WebSocket over the upgraded connection itself (RFC 6455 4.2.2), bypassing the frame checks.</summary>

@@ -6,24 +6,25 @@ namespace TypedIo.EngineIo;
 internal sealed record FrameViolation(WebSocketCloseStatus Status, string Reason);
 
 /// <summary>
-/// Follows the frames a WebSocket client sends, byte by byte as they arrive, and finds the first header that breaks
-/// RFC 6455 or the size limit, with the close codes and reasons of Node's <c>ws</c> (<c>lib/receiver.js</c>). It looks
-/// at header bytes only: a payload is skipped by its length, never read. No extension is negotiated, so RSV1 is
-/// illegal too. Unlike <c>ws</c>, which waits for the first two bytes (and the whole 64-bit length), each check runs
-/// on the byte that decides it.
+/// Reads the header of each frame a WebSocket client sends, byte by byte as they arrive, and finds the first header
+/// byte that breaks RFC 6455 or the size limit, with the close codes and reasons of Node's <c>ws</c>
+/// (<c>lib/receiver.js</c>). No extension is negotiated, so RSV1 is illegal too. Unlike <c>ws</c>, which waits for the
+/// first two bytes (and the whole 64-bit length), each check runs on the byte that decides it. The payload is not its
+/// business: once a header is complete, <see cref="WebSocketFrameReader"/> reads the payload by its length and hands
+/// the next header byte back here. The rules on payloads (UTF-8, close codes) are in <see cref="FrameRules"/>.
 /// </summary>
 internal struct ClientFrameChecker
 {
     private const byte Fin = 0x80, Rsv1 = 0x40, Rsv23 = 0x30, OpcodeBits = 0x0F, Mask = 0x80, LengthBits = 0x7F;
     private const int Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Pong = 0xA;
 
-    private enum Part : byte { First, Second, Length, MaskKey, Payload }
+    private enum Part : byte { First, Second, Length, MaskKey }
 
     private readonly long _maxPayload;
     private Part _part;
     private int _headerBytesLeft;   // Length: bytes of the extended length still to come; MaskKey: key bytes.
-    private ulong _length;          // the extended length read so far
-    private ulong _payloadLeft;
+    private ulong _length;          // the extended length read so far, then the payload length
+    private uint _maskKey;          // the key's bytes, the first in the lowest byte
     private byte _first;            // the first header byte of the frame being read
     private bool _inMessage;        // a data frame without FIN came, its continuation is due
     private long _messageLength;    // payload bytes declared so far by the frames of the current message
@@ -34,34 +35,43 @@ internal struct ClientFrameChecker
         _part = Part.First;
     }
 
+    /// <summary>The opcode of the frame whose header was read last.</summary>
+    public readonly int Opcode => _first & OpcodeBits;
+
+    /// <summary>True when the frame whose header was read last ends its message.</summary>
+    public readonly bool IsFin => (_first & Fin) != 0;
+
+    /// <summary>True when the frame whose header was read last is a control frame (close, ping, pong).</summary>
+    public readonly bool IsControl => (_first & 0x08) != 0;
+
+    /// <summary>The payload length of the frame whose header was read last (at most the limit, or 125).</summary>
+    public readonly int PayloadLength => (int)_length;
+
+    /// <summary>The mask key of the frame whose header was read last, its first byte in the lowest byte.</summary>
+    public readonly uint MaskKey => _maskKey;
+
     /// <summary>
-    /// Follows <paramref name="data"/> (the next bytes from the client); returns the offset of the byte that breaks
-    /// the rules, or -1 when all are legal. After a violation the checker must not be used again.
+    /// Reads header bytes from the start of <paramref name="data"/> until a frame's header is complete
+    /// (<paramref name="complete"/>; its payload follows) or the bytes run out, and returns how many it took. On a byte
+    /// that breaks the rules it stops before that byte, with the <paramref name="violation"/>: the checker must not be
+    /// used again.
     /// </summary>
-    public int Check(ReadOnlySpan<byte> data, out FrameViolation? violation)
+    public int ReadHeader(ReadOnlySpan<byte> data, out FrameViolation? violation, out bool complete)
     {
-        violation = null;
-        var i = 0;
-        while (i < data.Length)
+        complete = false;
+        for (var i = 0; i < data.Length; i++)
         {
-            if (_part == Part.Payload)
-            {
-                var skip = (int)Math.Min(_payloadLeft, (ulong)(data.Length - i));
-                i += skip;
-                _payloadLeft -= (ulong)skip;
-                if (_payloadLeft == 0)
-                    _part = Part.First;
-                continue;
-            }
-            violation = Next(data[i]);
+            violation = Next(data[i], ref complete);
             if (violation is not null)
                 return i;
-            i++;
+            if (complete)
+                return i + 1;
         }
-        return -1;
+        violation = null;
+        return data.Length;
     }
 
-    private FrameViolation? Next(byte value)
+    private FrameViolation? Next(byte value, ref bool complete)
     {
         switch (_part)
         {
@@ -80,12 +90,14 @@ internal struct ClientFrameChecker
                 if (_headerBytesLeft == 0)
                     return HaveLength(_length);
                 return null;
-            case Part.MaskKey:
-                if (--_headerBytesLeft == 0)
-                    AfterHeader();
-                return null;
             default:
-                throw new InvalidOperationException("Payload bytes are skipped, not checked.");
+                _maskKey |= (uint)value << (8 * (4 - _headerBytesLeft));
+                if (--_headerBytesLeft == 0)
+                {
+                    _part = Part.First;
+                    complete = true;
+                }
+                return null;
         }
     }
 
@@ -142,17 +154,14 @@ internal struct ClientFrameChecker
             if (fin)
                 _messageLength = 0;
         }
-        _payloadLeft = length;
+        _length = length;
+        _maskKey = 0;
         _part = Part.MaskKey;
         _headerBytesLeft = 4;
         return null;
     }
 
-    private void AfterHeader() => _part = _payloadLeft == 0 ? Part.First : Part.Payload;
-
-    private readonly bool IsControl => (_first & 0x08) != 0;
-
-    private static FrameViolation ProtocolError(string reason) =>
+    internal static FrameViolation ProtocolError(string reason) =>
         new(WebSocketCloseStatus.ProtocolError, "Invalid WebSocket frame: " + reason);
 
     private static FrameViolation TooBig() => new(WebSocketCloseStatus.MessageTooBig, "Max payload size exceeded");

@@ -4,18 +4,16 @@ using System.Runtime.CompilerServices;
 namespace TypedIo.EngineIo;
 
 /// <summary>
-/// The upgraded connection as the server's WebSocket sees it: reads pass through while a
-/// <see cref="ClientFrameChecker"/> follows the frame headers in the bytes read (no copy, no allocation). On the first
-/// byte that breaks the rules it writes the close frame itself (1002 protocol error, 1009 message too big), as Node's
-/// <c>ws</c> does, instead of waiting for the rest of the header; bytes read before that byte still reach the
-/// WebSocket, the next read fails and the connection ends. Writes go through one at a time, so the close frame never
-/// lands inside a frame the WebSocket is writing; whatever the WebSocket writes after it is dropped (RFC 6455 5.5.1).
+/// The upgraded connection of a WebSocket, with the one gate its writes go through. The transport reads it itself
+/// (<see cref="WebSocketFrameReader"/>, which applies <see cref="ClientFrameChecker"/>'s rules) and, on the first byte
+/// that breaks them, has the close frame written here (<see cref="RefuseAsync"/>: 1002 protocol error, 1009 message too
+/// big, 1007 invalid UTF-8), as Node's <c>ws</c> does; nothing is written after a close frame (RFC 6455 5.5.1).
 /// <para>
-/// The transport writes its data frames here directly too (<see cref="WriteFramesAsync"/>, framed by
-/// <see cref="WebSocketFrameWriter"/>), through the same gate: the WebSocket writes each of its frames (its close frame,
-/// a pong) with one write, so frames from either side never interleave. Once any close frame has gone out, the
-/// WebSocket's own (seen from the first byte of its write) or the one for a refused frame, direct writes are dropped,
-/// as the WebSocket refuses to send after its close.
+/// The transport writes its data frames here (<see cref="WriteFramesAsync"/>, framed by
+/// <see cref="WebSocketFrameWriter"/>), its pongs and its close frame, and the WebSocket ASP.NET Core made at the
+/// handshake may still write (the transport never uses it, but a WebSocket that has no session to join is closed with
+/// it), each frame with one write: frames from either side never interleave. Once any close frame has gone out, the
+/// WebSocket's own (seen from the first byte of its write) or the transport's, direct writes are dropped.
 /// </para>
 /// </summary>
 internal sealed class FrameCheckingStream : AsyncOnlyStream
@@ -25,7 +23,6 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     private readonly Stream _inner;
     // One write at a time (no semaphore per connection: see WriteGate).
     private WriteGate _writeGate;
-    private ClientFrameChecker _checker;
     private volatile FrameViolation? _violation;
     private bool _closeSent;
     // Any close frame written or being written (under the gate): direct data writes stop.
@@ -35,8 +32,11 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     public FrameCheckingStream(Stream inner, long maxPayload)
     {
         _inner = inner;
-        _checker = new ClientFrameChecker(maxPayload);
+        MaxPayload = maxPayload;
     }
+
+    /// <summary>The most payload bytes one message may have (all its fragments together).</summary>
+    public long MaxPayload { get; }
 
     /// <summary>Why the client's frames were refused, once they were.</summary>
     public FrameViolation? Violation => _violation;
@@ -46,57 +46,36 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_violation is { } violation)
-            return ValueTask.FromException<int>(Refused(violation));
-        // A zero-byte read (an idle WebSocket's wait for data) reads no byte to check: handed through, it holds no
-        // state machine of its own while the connection waits.
-        if (buffer.IsEmpty)
-            return _inner.ReadAsync(buffer, cancellationToken);
-        var read = _inner.ReadAsync(buffer, cancellationToken);
-        if (!read.IsCompletedSuccessfully)
-            return AwaitReadAsync(read, buffer);
-        var count = read.Result;
-        return CheckRead(buffer.Span[..count], out var bad) ? new ValueTask<int>(count) : RefuseAsync(bad);
-    }
+    /// <summary>Reads the connection as it is; fails once the client's frames were refused.</summary>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _violation is { } violation
+            ? ValueTask.FromException<int>(Refused(violation))
+            : _inner.ReadAsync(buffer, cancellationToken);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> AwaitReadAsync(ValueTask<int> read, Memory<byte> buffer)
+    /// <summary>Records why the client's frames were refused and sends the close frame with its code.</summary>
+    public Task RefuseAsync(FrameViolation violation)
     {
-        var count = await read.ConfigureAwait(false);
-        return CheckRead(buffer.Span[..count], out var bad) ? count : await RefuseAsync(bad).ConfigureAwait(false);
-    }
-
-    /// <summary>True when every byte read is legal; otherwise the offset of the first that is not.</summary>
-    private bool CheckRead(ReadOnlySpan<byte> read, out int bad)
-    {
-        bad = _checker.Check(read, out var violation);
-        if (violation is null)
-            return true;
         _violation = violation;
-        return false;
+        return SendCloseAsync(violation.Status, refused: true);
     }
 
-    /// <summary>Sends the close frame; hands over the legal bytes before <paramref name="bad"/>, or fails the read.</summary>
-    private async ValueTask<int> RefuseAsync(int bad)
-    {
-        var violation = _violation!;
-        await SendCloseAsync(violation.Status).ConfigureAwait(false);
-        return bad > 0 ? bad : throw Refused(violation);
-    }
+    /// <summary>
+    /// Sends the server's close frame (a two-byte code, no reason) unless one has gone out already; gives up after two
+    /// seconds if a frame still being written does not end or the client reads nothing.
+    /// </summary>
+    public Task CloseAsync(WebSocketCloseStatus status) => SendCloseAsync(status, refused: false);
 
     private static WebSocketException Refused(FrameViolation violation) =>
         new(WebSocketError.Faulted, $"{violation.Reason} (closed with {(int)violation.Status}).");
 
-    private async Task SendCloseAsync(WebSocketCloseStatus status)
+    private async Task SendCloseAsync(WebSocketCloseStatus status, bool refused)
     {
-        // A frame the WebSocket is still writing must end first; if it cannot (the client reads nothing), give up.
+        // A frame still being written must end first; if it cannot (the client reads nothing), give up.
         if (!_writeGate.TryEnter() && !await _writeGate.EnterAsync(CloseWriteTimeout, CancellationToken.None).ConfigureAwait(false))
             return;
         try
         {
-            if (_closeSent)
+            if (_closeSent || _closeFrameOut)
                 return;
             _closeSent = true;
             _closeFrameOut = true;
@@ -106,9 +85,11 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
             using var timeout = new CancellationTokenSource(CloseWriteTimeout);
             await _inner.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
             await _inner.FlushAsync(timeout.Token).ConfigureAwait(false);
-            _closeWritten = true;
+            // Only after a refused frame does the connection end with FIN even if the request is aborted (see
+            // FrameCheckingUpgrade): after the server's own close, an abort still cuts a client that does not answer.
+            _closeWritten = refused;
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or WebSocketException)
         {
             // The client is gone or reads nothing: the connection ends anyway.
         }

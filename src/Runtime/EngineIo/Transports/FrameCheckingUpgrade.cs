@@ -5,15 +5,15 @@ using Microsoft.AspNetCore.Http.Features;
 namespace TypedIo.EngineIo;
 
 /// <summary>
-/// Puts a <see cref="FrameCheckingStream"/> between the upgraded connection and the WebSocket ASP.NET Core makes of it:
-/// a middleware, before <c>UseWebSockets</c>, replaces the upgrade features (HTTP/1.1 upgrade, HTTP/2 extended
-/// CONNECT) with ones whose stream is checked. The transport finds the checker through
-/// <see cref="IFrameCheckFeature"/> to log why a connection was refused.
+/// Puts a <see cref="FrameCheckingStream"/> between the upgraded connection and everything above it: a middleware,
+/// before <c>UseWebSockets</c>, replaces the upgrade features (HTTP/1.1 upgrade, HTTP/2 extended CONNECT) with ones
+/// whose stream is that one. ASP.NET Core's handshake goes through them; the transport then finds the stream through
+/// <see cref="IFrameCheckFeature"/> and reads and writes it itself (<see cref="WebSocketFrameReader"/>).
 /// <para>
-/// A refused frame fails the WebSocket's read, so the WebSocket ends Aborted, and ASP.NET Core's WebSocket middleware
-/// then aborts the HTTP context: Kestrel resets the TCP connection, which can destroy the close frame before the client
-/// reads it. Once the close frame is written and flushed nothing else goes out on the connection, so ending it
-/// normally (FIN) loses nothing: that abort is skipped, as Node's <c>ws</c> ends the socket after its close frame.
+/// When the client's frames are refused, the close frame is written and flushed, and nothing else goes out on the
+/// connection, so ending it normally (FIN) loses nothing: an abort of the request after that (a WebSocket that ended
+/// Aborted makes ASP.NET Core's WebSocket middleware abort the HTTP context) is skipped, since a reset could destroy
+/// the close frame before the client reads it. Node's <c>ws</c> too ends the socket after its close frame.
 /// </para>
 /// </summary>
 internal static class FrameCheckingUpgrade
@@ -94,6 +94,6 @@ internal interface IFrameCheckFeature
     /// <summary>Why the client's frames were refused (the close frame is already sent), or null.</summary>
     FrameViolation? Violation { get; }
 
-    /// <summary>The checked connection the WebSocket was made over (the transport writes its data frames to it), or null.</summary>
+    /// <summary>The checked connection the WebSocket was made over (the transport reads and writes it), or null.</summary>
     FrameCheckingStream? Stream { get; }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using TypedIo.Diagnostics;
 
@@ -10,13 +11,24 @@ namespace TypedIo.EngineIo;
 /// the thread that queued a frame, when no drain is running: an echo is written by the thread that read the request,
 /// with no hop to the thread pool. At most one drain runs at a time, so frames never interleave; a send that cannot
 /// complete at once lets the drain continue asynchronously.
+/// <para>
+/// ASP.NET Core does the handshake (and makes a WebSocket, which is dropped); everything after it is read and written
+/// here on the checked connection (<see cref="FrameCheckingStream"/>): frames are read by
+/// <see cref="WebSocketFrameReader"/>, data frames written by <see cref="WebSocketFrameWriter"/>, pongs and the close
+/// frame through the same write gate.
+/// </para>
 /// </summary>
 internal sealed class WebSocketTransport : IOutboundDrainer
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
+    private static readonly byte[] ProbeRequest = "2probe"u8.ToArray();
+    private static readonly byte[] UpgradeRequest = "5"u8.ToArray();
+    private static readonly byte[] ProbeAnswer = ServerTextFrame(EngineFrame.ProbePongFrame.Bytes.Span);
+
     private readonly EngineIoSession _session;
-    private WebSocket _socket = null!; // accepted by RunAsync, before anything else uses it
+    private FrameCheckingStream _stream = null!; // set by RunAsync once the handshake is done, before anything else uses it
+    private WebSocketFrameReader _reader;
     private readonly HttpContext _context;
     private readonly IFrameCheckFeature? _frames;
     private volatile bool _reading;
@@ -24,7 +36,6 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
     // The reader's wait for the drain to finish the close: made when reading stops (Written once the drain has finished).
     private TaskCompletionSource? _written;
-    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private int _draining;
     private ReadTurn _turn;
 
@@ -64,49 +75,74 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_session.Closed);
         timeout.CancelAfter(_session.Server.Options.UpgradeTimeout);
-        var buffer = ArrayPool<byte>.Shared.Rent(16);
         try
         {
-            var (count, type) = await ReceiveSmallAsync(buffer, timeout.Token).ConfigureAwait(false);
-            if (type != WebSocketMessageType.Text || !buffer.AsSpan(0, count).SequenceEqual("2probe"u8))
+            if (!await ReceiveExpectedAsync(ProbeRequest, timeout.Token).ConfigureAwait(false))
                 return false;
-            await _socket.SendAsync(EngineFrame.ProbePongFrame.Bytes, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+            await _stream.WriteFramesAsync(ProbeAnswer).ConfigureAwait(false);
             _session.MarkProbed();
-
-            (count, type) = await ReceiveSmallAsync(buffer, timeout.Token).ConfigureAwait(false);
-            return type == WebSocketMessageType.Text && buffer.AsSpan(0, count).SequenceEqual("5"u8) && _session.CompleteUpgrade();
+            return await ReceiveExpectedAsync(UpgradeRequest, timeout.Token).ConfigureAwait(false) && _session.CompleteUpgrade();
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or InvalidDataException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
-            // A refused frame ends this WebSocket only: the session goes on polling, as in Node.
-            if (!ReportRefusedFrame())
-                EngineIoLog.UpgradeFailed(_session.Server.Logger, _session.Id, ex.Message);
+            EngineIoLog.UpgradeFailed(_session.Server.Logger, _session.Id, ex.Message);
             return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>Reads one short message; anything longer than the buffer counts as not what was expected.</summary>
-    private async Task<(int Count, WebSocketMessageType Type)> ReceiveSmallAsync(byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the next message during the probe: true if it is the text <paramref name="expected"/>. Pings are answered;
+    /// a refused frame ends this WebSocket only (its close frame is sent): the session goes on polling, as in Node.
+    /// </summary>
+    private async Task<bool> ReceiveExpectedAsync(byte[] expected, CancellationToken cancellationToken)
     {
-        var result = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
-        return result.EndOfMessage ? (result.Count, result.MessageType) : (0, WebSocketMessageType.Close);
+        while (true)
+        {
+            if (!_reader.HasBuffered)
+            {
+                var count = await _stream.ReadAsync(_reader.ReadBuffer(), cancellationToken).ConfigureAwait(false);
+                _reader.Filled(count);
+                if (count == 0)
+                    return false;
+            }
+            var found = _reader.Next(out var payload, out var violation);
+            switch (found)
+            {
+                case FrameEvent.NeedMore:
+                    continue;
+                case FrameEvent.Ping:
+                    await SendPongAsync(payload).ConfigureAwait(false);
+                    continue;
+                case FrameEvent.Refused:
+                    await _stream.RefuseAsync(violation!).ConfigureAwait(false);
+                    ReportRefusedFrame();
+                    return false;
+                case FrameEvent.Text:
+                    return payload.Span.SequenceEqual(expected);
+                default:
+                    return false;
+            }
+        }
     }
 
     /// <summary>
     /// The whole life of the WebSocket in one method, so that an idle connection holds one pending async frame here:
     /// accepts it; for a new session connects it, for an upgrade runs the probe; then reads until the session or the
-    /// socket closes, and waits for the drain to finish the close. The wait for the next message holds no buffer and no
-    /// cancellation registration, so an idle connection costs little memory.
+    /// socket closes, and waits for the drain to finish the close. The wait for the next message is a zero-byte read of
+    /// the connection: it holds no buffer, no cancellation registration and no async frame but this one, so an idle
+    /// connection costs little memory.
     /// </summary>
     private async Task RunAsync(bool upgrade)
     {
         try
         {
-            _socket = await _context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            // The handshake response. Made over the checked connection (FrameCheckingUpgrade, always under MapEngineIo on
+            // Kestrel), the WebSocket is not used: nothing refers to it after this. A WebSocket of a host's own (an
+            // in-memory test server's) is read and written through its API instead (WebSocketMessageStream).
+            var socket = await _context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            _stream = _frames?.Stream
+                ?? new FrameCheckingStream(new WebSocketMessageStream(socket), _session.Server.Options.MaxHttpBufferSize);
+            _reader = new WebSocketFrameReader(_stream.MaxPayload);
         }
         catch (Exception ex)
         {
@@ -146,13 +182,16 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             {
                 while (_session.State != EngineIoSession.SessionState.Closed)
                 {
-                    var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
-                    if (peek.MessageType == WebSocketMessageType.Close)
+                    if (!_reader.HasBuffered)
                     {
-                        _session.Abort(EngineIoCloseReasons.TransportClose);
-                        break;
+                        // Idle: a zero-byte read waits for the next bytes and holds nothing.
+                        var wait = _stream.ReadAsync(Memory<byte>.Empty, CancellationToken.None);
+                        if (wait.IsCompletedSuccessfully)
+                            wait.GetAwaiter().GetResult();
+                        else
+                            await wait.ConfigureAwait(false);
                     }
-                    var read = ReadMessageAsync(peek, inline);
+                    var read = ReadMessagesAsync(inline);
                     var next = read.IsCompletedSuccessfully ? read.Result : await read.ConfigureAwait(false);
                     if (next == ReadNext.Stop)
                         break;
@@ -166,19 +205,13 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             }
             catch (OperationCanceledException)
             {
-                // The close handshake timed out and the socket was aborted.
+                // The close handshake timed out and the connection was aborted.
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or InvalidOperationException)
             {
-                if (ReportRefusedFrame())
-                {
-                    _session.Abort(EngineIoCloseReasons.TransportError);
-                }
-                else
-                {
-                    EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
-                    _session.Abort(_socket.State == WebSocketState.Aborted ? EngineIoCloseReasons.TransportClose : EngineIoCloseReasons.TransportError);
-                }
+                // The connection broke (a reset, or ended inside a frame): as when the client goes without a close frame.
+                EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
+                _session.Abort(EngineIoCloseReasons.TransportClose);
             }
             finally
             {
@@ -196,7 +229,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         }
         finally
         {
-            _socket.Dispose();
+            _reader.Release();
+            _stream?.Dispose();
             // The handshake reads the request's headers while the request lasts; it ends with this method.
             if (!upgrade)
                 _session.Handshake.Detach();
@@ -206,7 +240,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     /// <summary>Logs and counts a frame the checks refused (their close frame is already sent); false if none was.</summary>
     private bool ReportRefusedFrame()
     {
-        if (_frames?.Violation is not { } violation)
+        if (_stream.Violation is not { } violation)
             return false;
         EngineIoLog.WebSocketFrameRefused(_session.Server.Logger, _session.Id, (int)violation.Status, violation.Reason);
         _session.Server.Metrics.PacketRejected(violation.Status == WebSocketCloseStatus.MessageTooBig
@@ -231,46 +265,52 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     }
 
     /// <summary>
-    /// Reads the rest of the message <paramref name="peek"/> announced and hands it to the session. In
-    /// <paramref name="inline"/> scheduling it counts the handling against the connection's turn (<see cref="ReadTurn"/>)
-    /// and says when the turn is over.
+    /// Reads what has arrived (after the zero-byte wait, or what a turn left) and handles every message, ping and close
+    /// in it. In <paramref name="inline"/> scheduling it counts the handling against the connection's turn
+    /// (<see cref="ReadTurn"/>) and says when the turn is over; the bytes not used yet wait for the next turn.
     /// </summary>
-    private async ValueTask<ReadNext> ReadMessageAsync(ValueWebSocketReceiveResult peek, bool inline)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadNext> ReadMessagesAsync(bool inline)
     {
-        var maxSize = _session.Server.Options.MaxHttpBufferSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(peek.EndOfMessage ? 1 : 4096);
-        try
+        if (!_reader.HasBuffered)
         {
-            var count = 0;
-            var type = peek.MessageType;
-            var endOfMessage = peek.EndOfMessage;
-            while (!endOfMessage)
+            var count = await _stream.ReadAsync(_reader.ReadBuffer(), CancellationToken.None).ConfigureAwait(false);
+            _reader.Filled(count);
+            if (count == 0)
             {
-                if (count == buffer.Length)
-                    buffer = Grow(buffer, Math.Min((long)buffer.Length * 2, maxSize + 1L));
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
+                // The client went without a close frame.
+                _session.Abort(EngineIoCloseReasons.TransportClose);
+                return ReadNext.Stop;
+            }
+        }
+        var endTurn = false;
+        while (true)
+        {
+            if (endTurn && _reader.HasBuffered)
+                return ReadNext.EndTurn;
+            var found = _reader.Next(out var payload, out var violation);
+            switch (found)
+            {
+                case FrameEvent.NeedMore:
+                    return endTurn ? ReadNext.EndTurn : ReadNext.Continue;
+                case FrameEvent.Ping:
+                    await SendPongAsync(payload).ConfigureAwait(false);
+                    continue;
+                case FrameEvent.Close:
+                    // The drain answers with the close frame once the session has closed.
                     _session.Abort(EngineIoCloseReasons.TransportClose);
                     return ReadNext.Stop;
-                }
-                count += result.Count;
-                endOfMessage = result.EndOfMessage;
-                if (count > maxSize)
-                {
-                    EngineIoLog.PayloadTooLarge(_session.Server.Logger, _session.Id, maxSize);
-                    _session.Server.Metrics.PacketRejected(TypedIoTelemetry.RejectionReasons.TooLarge);
-                    // The writer loop sends the close frame: closing here too would race it.
-                    _closeStatus = WebSocketCloseStatus.MessageTooBig;
+                case FrameEvent.Refused:
+                    await _stream.RefuseAsync(violation!).ConfigureAwait(false);
+                    ReportRefusedFrame();
                     _session.Abort(EngineIoCloseReasons.TransportError);
                     return ReadNext.Stop;
-                }
             }
 
             // While a graceful close drains, the client's packets are ignored but reading goes on.
             var clock = _session.Server.TimeProvider;
             var started = inline ? clock.GetTimestamp() : 0;
-            var handled = _session.ReceiveAsync(buffer.AsMemory(0, count), type == WebSocketMessageType.Binary);
+            var handled = _session.ReceiveAsync(payload, found == FrameEvent.Binary);
             if (!handled.IsCompletedSuccessfully)
             {
                 await handled.ConfigureAwait(false);
@@ -282,29 +322,43 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             {
                 handled.GetAwaiter().GetResult();
                 if (inline && _turn.Spend(started, clock.GetTimestamp(), _session.Server.ReadTurnBudget))
-                    return ReadNext.EndTurn;
+                    endTurn = true;
             }
-            return ReadNext.Continue;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (_session.State == EngineIoSession.SessionState.Closed)
+                return ReadNext.Stop;
         }
     }
 
-    private static byte[] Grow(byte[] buffer, long size)
+    /// <summary>Answers a ping with a pong carrying its payload, through the write gate (none after a close frame).</summary>
+    private async ValueTask SendPongAsync(ReadOnlyMemory<byte> payload)
     {
-        var bigger = ArrayPool<byte>.Shared.Rent((int)size);
-        buffer.AsSpan().CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return bigger;
+        var frame = ArrayPool<byte>.Shared.Rent(2 + payload.Length);
+        try
+        {
+            // FIN + pong, unmasked; a control payload is at most 125 bytes.
+            frame[0] = 0x8A;
+            frame[1] = (byte)payload.Length;
+            payload.Span.CopyTo(frame.AsSpan(2));
+            await _stream.WriteFramesAsync(frame.AsMemory(0, 2 + payload.Length)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    private static byte[] ServerTextFrame(ReadOnlySpan<byte> payload)
+    {
+        var frame = new byte[WebSocketFrameWriter.HeaderLength(payload.Length) + payload.Length];
+        var header = WebSocketFrameWriter.WriteHeader(frame, binary: false, payload.Length);
+        payload.CopyTo(frame.AsSpan(header));
+        return frame;
     }
 
     /// <summary>
     /// Writes queued frames until the queue is empty, then lets the next send start a drain again. When the queue has
-    /// completed (a graceful close, all written) or the session closed, it ends the session and the WebSocket. The
-    /// frames queued at once go out in one write (<see cref="WebSocketFrameWriter"/>); the WebSocket itself still
-    /// reads, answers pings and closes.
+    /// completed (a graceful close, all written) or the session closed, it ends the session and sends the close frame.
+    /// The frames queued at once go out in one write (<see cref="WebSocketFrameWriter"/>).
     /// </summary>
     private async Task DrainAsync()
     {
@@ -315,18 +369,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             {
                 while (_session.State != EngineIoSession.SessionState.Closed && outbound.TryRead(out var frame))
                 {
-                    long bytes;
-                    ValueTask send;
-                    // Data frames go straight to the checked connection; a WebSocket made over another stream sends them.
-                    if (_frames?.Stream is { } stream)
-                    {
-                        send = WebSocketFrameWriter.WriteAsync(stream, frame, outbound, out bytes);
-                    }
-                    else
-                    {
-                        send = _socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
-                        bytes = frame.Bytes.Length;
-                    }
+                    var send = WebSocketFrameWriter.WriteAsync(_stream, frame, outbound, out var bytes);
                     if (send.IsCompletedSuccessfully)
                         send.GetAwaiter().GetResult(); // a pooled source goes back to its pool
                     else
@@ -355,7 +398,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             EngineIoLog.TransportFailed(_session.Server.Logger, _session.Id, ex.Message);
             _session.Abort(EngineIoCloseReasons.TransportError);
         }
-        await CloseQuietlyAsync(_closeStatus).ConfigureAwait(false);
+        await CloseQuietlyAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _written, Written)?.TrySetResult();
     }
 
@@ -381,10 +424,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             await task.ConfigureAwait(false);
             return;
         }
-        _socket.Abort();
-        // Aborting the WebSocket does not always end a write stuck in Kestrel's output (nor, then, the read loop): the
-        // connection itself is reset, which fails both, so the request ends.
-        _context.Abort();
+        // The connection itself is reset, which fails the stuck write and the read loop, so the request ends.
+        Abort();
         _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "A frame was still being written when the session closed.");
     }
@@ -401,15 +442,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     {
         try
         {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
-                await _socket.CloseOutputAsync(status, null, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // Nothing more to say to a client that is gone.
+            // Nothing if a close frame has gone out already (a refused frame's); gives up on a client that reads nothing.
+            await _stream.CloseAsync(status).ConfigureAwait(false);
         }
         finally
         {
@@ -418,13 +452,21 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     }
 
     /// <summary>
-    /// Stops the read loop if the client has not finished the close handshake in time (what cancelling the receive
-    /// would do, without a cancellation source held by every connection for its whole life).
+    /// Stops the read loop if the client has not finished the close handshake in time (what cancelling the read would
+    /// do, without a cancellation source held by every connection for its whole life): the connection is reset.
     /// </summary>
     private async Task AbortIfStillReadingAsync()
     {
         await Task.Delay(CloseHandshakeTimeout).ConfigureAwait(false);
         if (_reading)
-            _socket.Abort();
+            Abort();
+    }
+
+    /// <summary>Resets the connection (a host's own WebSocket is aborted): a read or write in progress fails.</summary>
+    private void Abort()
+    {
+        _context.Abort();
+        if (_frames?.Stream is null)
+            _stream.Dispose();
     }
 }
