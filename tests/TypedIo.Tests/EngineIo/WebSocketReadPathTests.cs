@@ -90,17 +90,25 @@ public sealed class WebSocketReadPathTests
         Assert.Equal(payload, pong.Payload);
     }
 
-    [Fact]
-    public async Task The_client_closes_the_server_answers_1000_and_ends_the_connection()
+    // As Node's ws: the answer to a client's close frame repeats its code and reason, or is empty when it had no code.
+    [Theory]
+    [InlineData(new byte[] { 0x03, 0xE9 })] // 1001, going away
+    [InlineData(new byte[] { 0x0F, 0xA0, (byte)'b', (byte)'y', (byte)'e' })] // 4000 "bye"
+    [InlineData(new byte[0])]
+    public async Task The_client_closes_the_server_answers_with_its_close_body_and_ends_the_connection(byte[] body)
     {
         var handler = new RecordingHandler();
         await using var host = await StartAsync(handler);
         var (connection, sid) = await RawFrameConnection.HandshakeAsync(host.BaseAddress);
         await using var _ = connection;
 
-        await connection.SendAsync(RawFrameConnection.Frame(0x8, [0x03, 0xE9])); // 1001, going away
+        await connection.SendAsync(RawFrameConnection.Frame(0x8, body));
 
-        Assert.Equal(1000, await connection.ReadCloseCodeAsync());
+        ServerFrame close;
+        do
+            close = await connection.ReadFrameAsync();
+        while (!close.IsClose);
+        Assert.Equal(body, close.Payload);
         await connection.WaitForEndAsync();
         Assert.Equal(EngineIoCloseReasons.TransportClose, await handler.WaitClosedAsync(sid));
     }

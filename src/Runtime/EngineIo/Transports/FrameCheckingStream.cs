@@ -65,10 +65,22 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     /// </summary>
     public Task CloseAsync(WebSocketCloseStatus status) => SendCloseAsync(status, refused: false);
 
+    /// <summary>
+    /// Answers the client's close frame with its own body (code and reason, or nothing when it sent no code), as Node's
+    /// <c>ws</c> does, unless a close frame has gone out already; the same timeout as <see cref="CloseAsync"/>.
+    /// </summary>
+    public Task EchoCloseAsync(ReadOnlyMemory<byte> clientBody) => SendCloseAsync(clientBody, refused: false);
+
     private static WebSocketException Refused(FrameViolation violation) =>
         new(WebSocketError.Faulted, $"{violation.Reason} (closed with {(int)violation.Status}).");
 
-    private async Task SendCloseAsync(WebSocketCloseStatus status, bool refused)
+    private Task SendCloseAsync(WebSocketCloseStatus status, bool refused)
+    {
+        var code = (int)status;
+        return SendCloseAsync(new byte[] { (byte)(code >> 8), (byte)code }, refused);
+    }
+
+    private async Task SendCloseAsync(ReadOnlyMemory<byte> body, bool refused)
     {
         // A frame still being written must end first; if it cannot (the client reads nothing), give up.
         if (!_writeGate.TryEnter() && !await _writeGate.EnterAsync(CloseWriteTimeout, CancellationToken.None).ConfigureAwait(false))
@@ -79,9 +91,11 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
                 return;
             _closeSent = true;
             _closeFrameOut = true;
-            var code = (int)status;
-            // FIN + close, unmasked (server to client), a two-byte body with the code and no reason, as ws sends it.
-            var frame = new byte[] { 0x88, 0x02, (byte)(code >> 8), (byte)code };
+            // FIN + close, unmasked (server to client); a control frame's body is at most 125 bytes.
+            var frame = new byte[2 + body.Length];
+            frame[0] = 0x88;
+            frame[1] = (byte)body.Length;
+            body.Span.CopyTo(frame.AsSpan(2));
             using var timeout = new CancellationTokenSource(CloseWriteTimeout);
             await _inner.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
             await _inner.FlushAsync(timeout.Token).ConfigureAwait(false);

@@ -15,7 +15,7 @@ internal enum FrameEvent : byte
     Binary,
     /// <summary>A ping: answer with a pong carrying its payload.</summary>
     Ping,
-    /// <summary>A legal close frame: answer with a close frame and stop reading.</summary>
+    /// <summary>A legal close frame (the payload is its body): answer with a close frame and stop reading.</summary>
     Close,
     /// <summary>A byte that breaks the rules: send the violation's close frame and stop reading.</summary>
     Refused,
@@ -166,7 +166,10 @@ internal struct WebSocketFrameReader
                     return FrameEvent.Ping;
                 case CloseOpcode:
                     violation = FrameRules.CheckClose(body.Span);
-                    return violation is null ? FrameEvent.Close : FrameEvent.Refused;
+                    if (violation is not null)
+                        return FrameEvent.Refused;
+                    payload = body;
+                    return FrameEvent.Close;
                 default:
                     // A pong: nothing to do; its payload is not needed (the next control frame may be read right now).
                     _releaseOnNext = false;

@@ -36,6 +36,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
     // The reader's wait for the drain to finish the close: made when reading stops (Written once the drain has finished).
     private TaskCompletionSource? _written;
+    // The body of the client's close frame, once it sent one: the server's close frame repeats it.
+    private byte[]? _clientClose;
     private int _draining;
     private ReadTurn _turn;
 
@@ -119,6 +121,9 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                     return false;
                 case FrameEvent.Text:
                     return payload.Span.SequenceEqual(expected);
+                case FrameEvent.Close:
+                    _clientClose = payload.ToArray();
+                    return false;
                 default:
                     return false;
             }
@@ -297,7 +302,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                     await SendPongAsync(payload).ConfigureAwait(false);
                     continue;
                 case FrameEvent.Close:
-                    // The drain answers with the close frame once the session has closed.
+                    // The drain answers with the client's own close body once the session has closed (as ws does).
+                    Volatile.Write(ref _clientClose, payload.ToArray());
                     _session.Abort(EngineIoCloseReasons.TransportClose);
                     return ReadNext.Stop;
                 case FrameEvent.Refused:
@@ -443,7 +449,10 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         try
         {
             // Nothing if a close frame has gone out already (a refused frame's); gives up on a client that reads nothing.
-            await _stream.CloseAsync(status).ConfigureAwait(false);
+            if (Volatile.Read(ref _clientClose) is { } clientBody)
+                await _stream.EchoCloseAsync(clientBody).ConfigureAwait(false);
+            else
+                await _stream.CloseAsync(status).ConfigureAwait(false);
         }
         finally
         {
