@@ -290,7 +290,8 @@ public sealed class WebSocketFrameTests
         await app.StopAsync();
     }
 
-    private static Task<TestHost> StartAsync(RecordingHandler handler, LogSink? sink = null, Action<EngineIoOptions>? configure = null) =>
+    /// <summary>A host with <paramref name="handler"/> mapped at the Engine.IO path and its log going to <paramref name="sink"/>.</summary>
+    internal static Task<TestHost> StartAsync(RecordingHandler handler, LogSink? sink = null, Action<EngineIoOptions>? configure = null) =>
         TestHost.StartAsync(
             app => app.MapEngineIo(EioTestUtil.Path, handler, configure),
             services => services.AddSingleton<ILoggerProvider>(sink ?? new LogSink()));

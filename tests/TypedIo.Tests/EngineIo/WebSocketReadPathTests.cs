@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TypedIo.EngineIo;
 using TypedIo.Tests.Infrastructure;
 using TypedIo.Tests.SocketIo;
@@ -114,6 +111,28 @@ public sealed class WebSocketReadPathTests
     }
 
     [Fact]
+    public async Task A_close_frame_during_the_upgrade_probe_is_answered_with_its_body_and_the_polling_session_goes_on()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await StartAsync(handler);
+        using var polling = await RawPollingClient.ConnectAsync(host);
+        var connection = await RawFrameConnection.OpenAsync(host.BaseAddress, "/engine.io/?EIO=4&transport=websocket&sid=" + polling.Sid);
+        await using var _ = connection;
+
+        byte[] body = [0x0F, 0xA1, (byte)'n', (byte)'o']; // 4001 "no"
+        await connection.SendAsync(RawFrameConnection.Frame(0x8, body));
+
+        ServerFrame close;
+        do
+            close = await connection.ReadFrameAsync();
+        while (!close.IsClose);
+        Assert.Equal(body, close.Payload);
+        await connection.WaitForEndAsync();
+        await polling.PostAsync("4still here");
+        Assert.Equal("still here", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
+    }
+
+    [Fact]
     public async Task The_server_closes_the_client_answers_and_the_connection_ends_at_once()
     {
         var handler = new RecordingHandler();
@@ -152,7 +171,5 @@ public sealed class WebSocketReadPathTests
     }
 
     private static Task<TestHost> StartAsync(RecordingHandler handler, LogSink? sink = null) =>
-        TestHost.StartAsync(
-            app => app.MapEngineIo(EioTestUtil.Path, handler),
-            services => services.AddSingleton<ILoggerProvider>(sink ?? new LogSink()));
+        WebSocketFrameTests.StartAsync(handler, sink);
 }
