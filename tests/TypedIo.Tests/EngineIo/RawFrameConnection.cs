@@ -110,13 +110,16 @@ internal sealed class RawFrameConnection : IAsyncDisposable
     }
 
     /// <summary>Reads until the server's close frame and returns its code (data frames before it are skipped).</summary>
-    public async Task<int> ReadCloseCodeAsync(TimeSpan? timeout = null)
+    public async Task<int> ReadCloseCodeAsync(TimeSpan? timeout = null) => (await ReadCloseFrameAsync(timeout)).CloseCode;
+
+    /// <summary>Reads until the server's close frame and returns it (data frames before it are skipped).</summary>
+    public async Task<ServerFrame> ReadCloseFrameAsync(TimeSpan? timeout = null)
     {
         while (true)
         {
             var frame = await ReadFrameAsync(timeout);
             if (frame.IsClose)
-                return frame.CloseCode;
+                return frame;
         }
     }
 

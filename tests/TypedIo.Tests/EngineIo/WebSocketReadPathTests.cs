@@ -101,11 +101,7 @@ public sealed class WebSocketReadPathTests
 
         await connection.SendAsync(RawFrameConnection.Frame(0x8, body));
 
-        ServerFrame close;
-        do
-            close = await connection.ReadFrameAsync();
-        while (!close.IsClose);
-        Assert.Equal(body, close.Payload);
+        Assert.Equal(body, (await connection.ReadCloseFrameAsync()).Payload);
         await connection.WaitForEndAsync();
         Assert.Equal(EngineIoCloseReasons.TransportClose, await handler.WaitClosedAsync(sid));
     }
@@ -122,11 +118,7 @@ public sealed class WebSocketReadPathTests
         byte[] body = [0x0F, 0xA1, (byte)'n', (byte)'o']; // 4001 "no"
         await connection.SendAsync(RawFrameConnection.Frame(0x8, body));
 
-        ServerFrame close;
-        do
-            close = await connection.ReadFrameAsync();
-        while (!close.IsClose);
-        Assert.Equal(body, close.Payload);
+        Assert.Equal(body, (await connection.ReadCloseFrameAsync()).Payload);
         await connection.WaitForEndAsync();
         await polling.PostAsync("4still here");
         Assert.Equal("still here", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
