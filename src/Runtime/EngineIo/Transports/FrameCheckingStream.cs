@@ -91,11 +91,7 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
                 return;
             _closeSent = true;
             _closeFrameOut = true;
-            // FIN + close, unmasked (server to client); a control frame's body is at most 125 bytes.
-            var frame = new byte[2 + body.Length];
-            frame[0] = 0x88;
-            frame[1] = (byte)body.Length;
-            body.Span.CopyTo(frame.AsSpan(2));
+            var frame = WebSocketFrameWriter.Frame(0x8, body.Span);
             using var timeout = new CancellationTokenSource(CloseWriteTimeout);
             await _inner.WriteAsync(frame, timeout.Token).ConfigureAwait(false);
             await _inner.FlushAsync(timeout.Token).ConfigureAwait(false);

@@ -29,9 +29,24 @@ internal static class WebSocketFrameWriter
         payloadLength < 126 ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10;
 
     /// <summary>Writes a server frame's header (FIN, text or binary, unmasked) and returns its length.</summary>
-    public static int WriteHeader(Span<byte> destination, bool binary, int payloadLength)
+    public static int WriteHeader(Span<byte> destination, bool binary, int payloadLength) =>
+        WriteHeader(destination, binary ? 0x2 : 0x1, payloadLength);
+
+    /// <summary>
+    /// A whole server frame (FIN, <paramref name="opcode"/>, unmasked) carrying <paramref name="payload"/>: the probe
+    /// answer, a pong, a close frame (a control frame's payload is at most 125 bytes).
+    /// </summary>
+    public static byte[] Frame(int opcode, ReadOnlySpan<byte> payload)
     {
-        destination[0] = (byte)(0x80 | (binary ? 0x2 : 0x1));
+        var frame = new byte[HeaderLength(payload.Length) + payload.Length];
+        var header = WriteHeader(frame, opcode, payload.Length);
+        payload.CopyTo(frame.AsSpan(header));
+        return frame;
+    }
+
+    private static int WriteHeader(Span<byte> destination, int opcode, int payloadLength)
+    {
+        destination[0] = (byte)(0x80 | opcode);
         if (payloadLength < 126)
         {
             destination[1] = (byte)payloadLength;

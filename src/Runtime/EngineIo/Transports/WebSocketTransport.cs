@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +23,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
 
     private static readonly byte[] ProbeRequest = "2probe"u8.ToArray();
     private static readonly byte[] UpgradeRequest = "5"u8.ToArray();
-    private static readonly byte[] ProbeAnswer = ServerTextFrame(EngineFrame.ProbePongFrame.Bytes.Span);
+    private static readonly byte[] ProbeAnswer = WebSocketFrameWriter.Frame(0x1, EngineFrame.ProbePongFrame.Bytes.Span);
 
     private readonly EngineIoSession _session;
     private FrameCheckingStream _stream = null!; // set by RunAsync once the handshake is done, before anything else uses it
@@ -336,30 +335,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     }
 
     /// <summary>Answers a ping with a pong carrying its payload, through the write gate (none after a close frame).</summary>
-    private async ValueTask SendPongAsync(ReadOnlyMemory<byte> payload)
-    {
-        var frame = ArrayPool<byte>.Shared.Rent(2 + payload.Length);
-        try
-        {
-            // FIN + pong, unmasked; a control payload is at most 125 bytes.
-            frame[0] = 0x8A;
-            frame[1] = (byte)payload.Length;
-            payload.Span.CopyTo(frame.AsSpan(2));
-            await _stream.WriteFramesAsync(frame.AsMemory(0, 2 + payload.Length)).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-        }
-    }
-
-    private static byte[] ServerTextFrame(ReadOnlySpan<byte> payload)
-    {
-        var frame = new byte[WebSocketFrameWriter.HeaderLength(payload.Length) + payload.Length];
-        var header = WebSocketFrameWriter.WriteHeader(frame, binary: false, payload.Length);
-        payload.CopyTo(frame.AsSpan(header));
-        return frame;
-    }
+    private ValueTask SendPongAsync(ReadOnlyMemory<byte> payload) =>
+        _stream.WriteFramesAsync(WebSocketFrameWriter.Frame(0xA, payload.Span));
 
     /// <summary>
     /// Writes queued frames until the queue is empty, then lets the next send start a drain again. When the queue has
