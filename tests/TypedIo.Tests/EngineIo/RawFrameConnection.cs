@@ -123,8 +123,11 @@ internal sealed class RawFrameConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the server ends the TCP connection.</summary>
-    public async Task WaitForEndAsync(TimeSpan? timeout = null)
+    /// <summary>Ends the client's side of the TCP connection (FIN), as a client does once it has read the close frame.</summary>
+    public void EndSending() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Waits until the server ends the TCP connection; with <paramref name="resetAllowed"/> false, only FIN will do.</summary>
+    public async Task WaitForEndAsync(TimeSpan? timeout = null, bool resetAllowed = true)
     {
         using var cts = new CancellationTokenSource(timeout ?? EioTestUtil.Timeout);
         try
@@ -132,7 +135,7 @@ internal sealed class RawFrameConnection : IAsyncDisposable
             Assert.Equal(0, _end - _start);
             Assert.Equal(0, await _stream.ReadAsync(_buffer, cts.Token));
         }
-        catch (IOException)
+        catch (IOException) when (resetAllowed)
         {
             // A reset ends it too.
         }

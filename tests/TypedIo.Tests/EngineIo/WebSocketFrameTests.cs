@@ -59,6 +59,7 @@ public sealed class WebSocketFrameTests
 
         var code = await connection.ReadCloseCodeAsync();
         Assert.True(code == ProtocolError, $"{what}: closed with {code}");
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
         Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
         var logged = await sink.WaitForAsync(RefusedEventId).WaitAsync(EioTestUtil.Timeout);
@@ -94,6 +95,7 @@ public sealed class WebSocketFrameTests
         await connection.SendAsync(0x81); // a whole text frame, while "4hel" waits for its continuation
 
         Assert.Equal(ProtocolError, await connection.ReadCloseCodeAsync());
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
         Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
     }
@@ -111,6 +113,7 @@ public sealed class WebSocketFrameTests
         await connection.SendAsync(0x82, 0xFF, 0x40);
 
         Assert.Equal(MessageTooBig, await connection.ReadCloseCodeAsync());
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
         Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
         var logged = await sink.WaitForAsync(RefusedEventId).WaitAsync(EioTestUtil.Timeout);
@@ -129,7 +132,51 @@ public sealed class WebSocketFrameTests
         await connection.SendAsync(0x81, 0xFE, 0x03, 0xE9);
 
         Assert.Equal(MessageTooBig, await connection.ReadCloseCodeAsync());
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
+        Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
+    }
+
+    [Fact]
+    public async Task A_message_refused_from_its_header_while_the_client_still_sends_it_gets_its_close_frame_and_a_normal_end()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await StartAsync(handler, configure: o => o.MaxHttpBufferSize = 1000);
+        var (connection, sid) = await RawFrameConnection.HandshakeAsync(host.BaseAddress);
+        await using var _ = connection;
+
+        // Binary, FIN, masked, a 64-bit length of 4 MiB, the mask key and the whole payload in one write: far more than
+        // Kestrel reads ahead (1 MB), so most of it is still unread when the frame is refused. As Node's ws, the server
+        // drops what still comes after its close frame until the client ends: ended with unread bytes, the connection
+        // would be reset, which can destroy the close frame before the client reads it and fails the client's writes.
+        const int length = 4 << 20;
+        var frame = new byte[14 + length];
+        new byte[] { 0x82, 0xFF, 0, 0, 0, 0, 0, 0x40, 0, 0, 1, 2, 3, 4 }.CopyTo(frame, 0);
+        var sending = connection.SendAsync(frame);
+
+        Assert.Equal(MessageTooBig, await connection.ReadCloseCodeAsync());
+        await sending;
+        await connection.SendAsync(RawFrameConnection.Frame(0x8, [0x03, 0xF1]));
+        connection.EndSending();
+        await connection.WaitForEndAsync(resetAllowed: false);
+        Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
+    }
+
+    [Fact]
+    public async Task After_a_refused_frame_a_client_that_keeps_the_connection_open_is_cut_after_the_close_handshake_time()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await StartAsync(handler, configure: o => o.MaxHttpBufferSize = 1000);
+        var (connection, sid) = await RawFrameConnection.HandshakeAsync(host.BaseAddress);
+        await using var _ = connection;
+
+        await connection.SendAsync(0x81, 0xFE, 0x03, 0xE9);
+        Assert.Equal(MessageTooBig, await connection.ReadCloseCodeAsync());
+
+        // The client neither answers nor ends: the server stops waiting for it after two seconds (ws waits 30).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await connection.WaitForEndAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(waited.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
         Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
     }
 
@@ -148,6 +195,7 @@ public sealed class WebSocketFrameTests
         await connection.SendAsync(0x80, 0x80 | 60);
 
         Assert.Equal(MessageTooBig, await connection.ReadCloseCodeAsync());
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
         Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
     }
@@ -232,6 +280,7 @@ public sealed class WebSocketFrameTests
         await connection.SendAsync(0xC1);
 
         Assert.Equal(ProtocolError, await connection.ReadCloseCodeAsync());
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
         await polling.PostAsync("4still here");
         Assert.Equal("still here", Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));

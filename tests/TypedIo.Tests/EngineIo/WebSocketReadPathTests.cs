@@ -99,10 +99,14 @@ public sealed class WebSocketReadPathTests
         var (connection, sid) = await RawFrameConnection.HandshakeAsync(host.BaseAddress);
         await using var _ = connection;
 
+        var closed = System.Diagnostics.Stopwatch.StartNew();
         await connection.SendAsync(RawFrameConnection.Frame(0x8, body));
 
         Assert.Equal(body, (await connection.ReadCloseFrameAsync()).Payload);
-        await connection.WaitForEndAsync();
+        // The client's side stays open, as a browser's does: after its close frame the server ends the connection at
+        // once, without waiting for the client to end it (nor for the close handshake's two-second timeout).
+        await connection.WaitForEndAsync(resetAllowed: false);
+        Assert.True(closed.Elapsed < TimeSpan.FromSeconds(1.5), $"the connection ended {closed.Elapsed} after the close frame");
         Assert.Equal(EngineIoCloseReasons.TransportClose, await handler.WaitClosedAsync(sid));
     }
 
@@ -154,6 +158,7 @@ public sealed class WebSocketReadPathTests
         await connection.SendAsync(RawFrameConnection.Frame(0x1, [0x34, 0x61, 0xC0, 0x80])); // "4a" and an overlong NUL
 
         Assert.Equal(1007, await connection.ReadCloseCodeAsync());
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
         Assert.Equal(EngineIoCloseReasons.TransportError, await handler.WaitClosedAsync(sid));
         var logged = await sink.WaitForAsync(150).WaitAsync(EioTestUtil.Timeout);

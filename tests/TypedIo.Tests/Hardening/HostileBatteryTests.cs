@@ -134,6 +134,7 @@ public sealed class HostileBatteryTests
         var header = headers[random.Next(headers.Length)];
         await connection.SendAsync(header);
         Assert.Contains(await connection.ReadCloseCodeAsync(), new[] { 1002, 1009 });
+        connection.EndSending(); // as ws does once it has the close frame
         await connection.WaitForEndAsync();
     }
 

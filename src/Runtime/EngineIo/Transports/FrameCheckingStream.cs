@@ -71,6 +71,13 @@ internal sealed class FrameCheckingStream : AsyncOnlyStream
     /// </summary>
     public Task EchoCloseAsync(ReadOnlyMemory<byte> clientBody) => SendCloseAsync(clientBody, refused: false);
 
+    /// <summary>
+    /// Reads the connection even after the client's frames were refused: only to drop what it still sends once the close
+    /// frame is out (<see cref="WebSocketTransport"/>'s close handshake).
+    /// </summary>
+    public ValueTask<int> ReadPastRefusalAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _inner.ReadAsync(buffer, cancellationToken);
+
     private static WebSocketException Refused(FrameViolation violation) =>
         new(WebSocketError.Faulted, $"{violation.Reason} (closed with {(int)violation.Status}).");
 

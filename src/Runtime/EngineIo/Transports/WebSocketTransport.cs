@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
@@ -170,6 +171,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
                 {
                     _session.CancelUpgrade();
                     await CloseQuietlyAsync().ConfigureAwait(false);
+                    await FinishCloseHandshakeAsync().ConfigureAwait(false);
                     return;
                 }
                 EngineIoLog.Upgraded(_session.Server.Logger, _session.Id);
@@ -225,6 +227,7 @@ internal sealed class WebSocketTransport : IOutboundDrainer
             var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (Interlocked.CompareExchange(ref _written, written, null) is null)
                 await written.Task.ConfigureAwait(false);
+            await FinishCloseHandshakeAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -418,6 +421,63 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         var source = new TaskCompletionSource();
         source.SetResult();
         return source;
+    }
+
+    /// <summary>
+    /// Once the server's close frame is out and reading has stopped before the client's close frame (the session closed,
+    /// or a frame was refused), reads on until the client's close frame or its end of the connection, for the close
+    /// handshake's time at most, dropping what comes, as Node's <c>ws</c> does. Ended with bytes still unread, the
+    /// connection would be reset, and the reset can destroy the close frame before the client reads it (a client still
+    /// sending a message refused from its header would see 1006, not 1009). After a refused frame the bytes are no
+    /// longer frames: they are dropped until the client ends. A host's own WebSocket finishes its close handshake itself.
+    /// </summary>
+    private async Task FinishCloseHandshakeAsync()
+    {
+        // Over HTTP/2 the WebSocket is one stream of a connection that goes on: ending it resets nothing else.
+        if (Volatile.Read(ref _clientClose) is not null || _frames?.Stream is null || !HttpProtocol.IsHttp11(_context.Request.Protocol))
+            return;
+        using var deadline = new CancellationTokenSource(CloseHandshakeTimeout);
+        byte[]? buffer = null;
+        try
+        {
+            if (_stream.Violation is null && await ReadUntilCloseFrameAsync(deadline.Token).ConfigureAwait(false))
+                return;
+            buffer = ArrayPool<byte>.Shared.Rent(WebSocketFrameReader.ReadSize);
+            while (await _stream.ReadPastRefusalAsync(buffer, deadline.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or WebSocketException)
+        {
+            // The client did not finish in time, or the connection is gone: it ends now either way.
+        }
+        finally
+        {
+            if (buffer is not null)
+                ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads and drops frames until the client's close frame or end (true), or a refused frame (false).</summary>
+    private async Task<bool> ReadUntilCloseFrameAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (!_reader.HasBuffered)
+            {
+                var count = await _stream.ReadAsync(_reader.ReadBuffer(), cancellationToken).ConfigureAwait(false);
+                _reader.Filled(count);
+                if (count == 0)
+                    return true;
+            }
+            switch (_reader.Next(out _, out _))
+            {
+                case FrameEvent.Close:
+                    return true;
+                case FrameEvent.Refused:
+                    return false;
+            }
+        }
     }
 
     /// <summary>Starts the close handshake and stops reading if the client does not finish it in time.</summary>
