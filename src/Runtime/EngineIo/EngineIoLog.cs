@@ -67,4 +67,7 @@ internal static partial class EngineIoLog
 
     [LoggerMessage(120, LogLevel.Debug, "Session {Sid} broke off a POST before its body was complete; closing it (its packets are lost).")]
     public static partial void PostAborted(ILogger logger, string sid);
+
+    [LoggerMessage(121, LogLevel.Debug, "Session {Sid} was closed by its client; the poll it sent before the close came after it and gets a noop.")]
+    public static partial void LatePollAnswered(ILogger logger, string sid);
 }

@@ -15,6 +15,7 @@ namespace TypedIo.EngineIo;
 public sealed class EngineIoServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, EngineIoSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ClientClosedPolls _clientClosedPolls = new();
     private readonly HeartbeatScheduler _heartbeat;
     private readonly WebSocketOriginPolicy _originPolicy;
     private int _shuttingDown;
@@ -69,6 +70,9 @@ public sealed class EngineIoServer : IAsyncDisposable
     /// dictionary's locks, on each heartbeat tick.
     /// </summary>
     internal IEnumerable<KeyValuePair<string, EngineIoSession>> Sessions => _sessions;
+
+    /// <summary>Sessions their client closed while no poll waited, whose late poll gets a noop (<see cref="EngineIo.ClientClosedPolls"/>).</summary>
+    internal ClientClosedPolls ClientClosedPolls => _clientClosedPolls;
 
     private long _readTurnsEnded;
 
@@ -207,7 +211,7 @@ public sealed class EngineIoServer : IAsyncDisposable
     {
         if (!_sessions.TryGetValue(sid, out var session))
         {
-            await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);
+            await RefuseUnknownSidAsync(context, sid, transport).ConfigureAwait(false);
             return null;
         }
 
@@ -221,7 +225,7 @@ public sealed class EngineIoServer : IAsyncDisposable
         session.CheckHeartbeat(NowMilliseconds);
         if (session.State == EngineIoSession.SessionState.Closed)
         {
-            await RefuseAsync(context, EngineIoErrorCode.UnknownSid).ConfigureAwait(false);
+            await RefuseUnknownSidAsync(context, sid, transport).ConfigureAwait(false);
             return null;
         }
 
@@ -271,6 +275,22 @@ public sealed class EngineIoServer : IAsyncDisposable
             await RefuseAsync(context, EngineIoErrorCode.BadRequest).ConfigureAwait(false);
         }
         return null;
+    }
+
+    /// <summary>
+    /// A request for a session that is gone gets 400 "Session ID unknown", except the poll a client sent just before its
+    /// close POST when the POST was handled first: it gets the noop it would have got waiting (<see cref="EngineIo.ClientClosedPolls"/>).
+    /// </summary>
+    private Task RefuseUnknownSidAsync(HttpContext context, string sid, string transport)
+    {
+        if (transport == EngineIoTransports.Polling && HttpMethods.IsGet(context.Request.Method)
+            && _clientClosedPolls.TryTake(sid, NowMilliseconds))
+        {
+            EngineIoLog.LatePollAnswered(Logger, sid);
+            ApplyHeaders(context, initial: false, sid);
+            return PollingTransport.AnswerLatePollAsync(context, Options);
+        }
+        return RefuseAsync(context, EngineIoErrorCode.UnknownSid);
     }
 
     private Task RefuseAsync(HttpContext context, EngineIoErrorCode code)

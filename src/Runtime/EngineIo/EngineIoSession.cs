@@ -206,6 +206,9 @@ public sealed class EngineIoSession
         }
         _outbound.Complete();
         NotifyDrainer();
+        // Kept before the session goes, so that its late poll finds one or the other.
+        if (clientClosed && Transport == EngineIoTransports.Polling && Volatile.Read(ref _pollActive) == 0)
+            _server.ClientClosedPolls.Add(Id, _server.NowMilliseconds);
         _server.Remove(this);
         EngineIoLog.SessionClosed(_server.Logger, Id, reason);
         try

@@ -42,9 +42,13 @@ internal sealed class HeartbeatScheduler : IAsyncDisposable
         }
     }
 
-    /// <summary>One tick: sends the pings that are due and closes the sessions whose pong is late, at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// One tick: sends the pings that are due and closes the sessions whose pong is late, at <paramref name="now"/>, and
+    /// drops the client-closed sessions whose late-poll grace is over.
+    /// </summary>
     internal static void CheckAll(EngineIoServer server, long now)
     {
+        server.ClientClosedPolls.DropExpired(now);
         foreach (var (_, session) in server.Sessions)
         {
             try

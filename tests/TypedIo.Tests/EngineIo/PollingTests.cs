@@ -133,6 +133,42 @@ public sealed class PollingTests
     }
 
     [Fact]
+    public async Task A_poll_handled_after_the_client_s_close_post_gets_the_noop_once_and_the_next_request_unknown_sid()
+    {
+        // socket.io-client's poll and its close POST travel on two connections; here the POST is handled first, as
+        // Kestrel may do when the two arrive together (the official suite's "forcefully closes the session").
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        using var client = await RawPollingClient.ConnectAsync(host);
+        var session = await handler.WaitConnectedAsync();
+
+        using (var post = await client.PostRawAsync("1"))
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal(EngineIoCloseReasons.TransportClose, await handler.WaitClosedAsync(session.Id));
+
+        Assert.Equal(["6"], await client.PollAsync());
+        using var after = await client.StartGetAsync().WithTimeout();
+        await EioTestUtil.AssertErrorAsync(after, 1, "Session ID unknown");
+    }
+
+    [Fact]
+    public async Task A_session_the_server_closed_or_lost_leaves_no_late_poll_noop()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EioTestUtil.StartAsync(handler);
+        using var client = await RawPollingClient.ConnectAsync(host);
+        var session = await handler.WaitConnectedAsync();
+
+        // A parse error closes the session, not its client: the next poll gets 400 as before.
+        using (await client.PostRawAsync("x"))
+        {
+        }
+        Assert.Equal(EngineIoCloseReasons.ParseError, await handler.WaitClosedAsync(session.Id));
+        using var after = await client.StartGetAsync().WithTimeout();
+        await EioTestUtil.AssertErrorAsync(after, 1, "Session ID unknown");
+    }
+
+    [Fact]
     public async Task Server_close_delivers_queued_packets_then_close_packet_on_next_poll()
     {
         var handler = new RecordingHandler();

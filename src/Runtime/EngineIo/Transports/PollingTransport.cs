@@ -127,6 +127,10 @@ internal static class PollingTransport
         metrics.BytesSent(EngineIoTransports.Polling, bytes);
     }
 
+    /// <summary>Answers the late poll of a session its client closed (<see cref="ClientClosedPolls"/>) with a noop.</summary>
+    public static Task AnswerLatePollAsync(HttpContext context, EngineIoOptions options) =>
+        WritePayloadAsync(context, [EngineFrame.NoopFrame], options);
+
     private static async Task WritePayloadAsync(HttpContext context, List<EngineFrame> frames, EngineIoOptions options)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames);
