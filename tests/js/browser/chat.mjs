@@ -9,8 +9,8 @@
 // after a send: the typing burst restarts), messages on both pages with own and others' messages styled apart and a
 // timestamp each, refusals in words (a message over the length limit, a non-admin's "clear room"), an admin's clear,
 // switching rooms; and, throughout, no console error or warning, no page error and no failed request on either page.
-// The sample connects over WebSocket first; forceRefusalRace makes a long-polling page fail the refused connection
-// every time (see there).
+// The sample connects over WebSocket first; forceRefusalRace would make the long-polling race of a refused
+// connection happen every time on a page that polls (see there).
 // Chromium is Debian's /usr/bin/chromium (TYPEDIO_CHROMIUM overrides it), driven by playwright-core.
 //
 // TYPEDIO_CHAT_SCREENSHOTS=<folder> also saves PNGs of both pages mid-conversation (desktop and phone widths), to look
@@ -101,11 +101,12 @@ function signals() {
  * Makes a known race of socket.io-client's long polling certain instead of rare. When a refused connection's
  * CONNECT_ERROR (Engine.IO message "4" carrying Socket.IO packet "4") comes in a long-polling response, the client
  * starts its next GET and then, a microtask later, closes the engine with a close POST ("1"); when the POST reaches
- * the server first, the session is gone and the GET gets HTTP 400 "Session ID unknown" (Node's engine.io answers the
- * same), a console error on the page. To get there every time: a session's upgrade probe (a WebSocket with a sid)
- * sends nothing until the session's CONNECT has been answered over polling, and a GET that follows a CONNECT_ERROR
- * waits until the page's close POST has been answered. A page that long-polls when refused fails this test every
- * time; the chat sample connects over WebSocket first (samples/Chat/ClientApp/app.ts) and never polls.
+ * the server first, the session is gone. Node's engine.io answers that GET with HTTP 400 "Session ID unknown", a
+ * console error on the page; TypedIo answers it, within a second of the close, with the noop it would have got
+ * waiting (docs/engine-io.md, "Where we differ"). To get there every time: a session's upgrade probe (a WebSocket with
+ * a sid) sends nothing until the session's CONNECT has been answered over polling, and a GET that follows a
+ * CONNECT_ERROR waits until the page's close POST has been answered. The chat sample connects over WebSocket first
+ * (samples/Chat/ClientApp/app.ts) and never polls, so it does not meet the race at all.
  */
 async function forceRefusalRace(page) {
   const answered = signals(); // sid -> its CONNECT answered (accepted "40" or refused "44") in a polling response
