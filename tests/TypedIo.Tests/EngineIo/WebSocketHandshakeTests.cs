@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using TypedIo.EngineIo;
 using TypedIo.Tests.Infrastructure;
-using TypedIo.Tests.SocketIo;
 
 namespace TypedIo.Tests.EngineIo;
 
