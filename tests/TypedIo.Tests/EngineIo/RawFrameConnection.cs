@@ -32,16 +32,26 @@ internal sealed class RawFrameConnection : IAsyncDisposable
     /// <summary>Connects and upgrades <paramref name="pathAndQuery"/>; fails unless the server answers 101.</summary>
     public static async Task<RawFrameConnection> OpenAsync(Uri baseAddress, string pathAndQuery)
     {
+        var (connection, head) = await UpgradeAsync(baseAddress, pathAndQuery, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        Assert.StartsWith("HTTP/1.1 101", head);
+        return connection;
+    }
+
+    /// <summary>
+    /// Sends an upgrade request for <paramref name="pathAndQuery"/> with <paramref name="key"/> and any
+    /// <paramref name="extraHeaders"/> (whole lines, each ending in CRLF); returns the connection and the response head
+    /// as sent (status line and headers, without the blank line), whatever the status.
+    /// </summary>
+    public static async Task<(RawFrameConnection Connection, string Head)> UpgradeAsync(
+        Uri baseAddress, string pathAndQuery, string key, string extraHeaders = "")
+    {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port).WithTimeout();
         var connection = new RawFrameConnection(tcp);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         await connection._stream.WriteAsync(Encoding.ASCII.GetBytes(
             $"GET {pathAndQuery} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-        var head = await connection.ReadHeadAsync();
-        Assert.StartsWith("HTTP/1.1 101", head);
-        return connection;
+            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n"));
+        return (connection, await connection.ReadHeadAsync());
     }
 
     /// <summary>A session opened directly over WebSocket; returns the connection and its open packet.</summary>

@@ -7,7 +7,8 @@ namespace TypedIo.EngineIo;
 /// <summary>
 /// Puts a <see cref="FrameCheckingStream"/> between the upgraded connection and everything above it: a middleware,
 /// before <c>UseWebSockets</c>, replaces the upgrade features (HTTP/1.1 upgrade, HTTP/2 extended CONNECT) with ones
-/// whose stream is that one. ASP.NET Core's handshake goes through them; the transport then finds the stream through
+/// whose stream is that one. <see cref="WebSocketHandshake"/> goes through them (ASP.NET Core's WebSocket middleware
+/// after this one only tells WebSocket requests apart); the transport then finds the stream through
 /// <see cref="IFrameCheckFeature"/> and reads and writes it itself (<see cref="WebSocketFrameReader"/>).
 /// <para>
 /// When the client's frames are refused, the close frame is written and flushed, and nothing else goes out on the

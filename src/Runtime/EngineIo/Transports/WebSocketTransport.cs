@@ -12,8 +12,8 @@ namespace TypedIo.EngineIo;
 /// with no hop to the thread pool. At most one drain runs at a time, so frames never interleave; a send that cannot
 /// complete at once lets the drain continue asynchronously.
 /// <para>
-/// ASP.NET Core does the handshake (and makes a WebSocket, which is dropped); everything after it is read and written
-/// here on the checked connection (<see cref="FrameCheckingStream"/>): frames are read by
+/// The handshake is answered by <see cref="WebSocketHandshake"/> (no WebSocket object is made); everything after it is
+/// read and written here on the checked connection (<see cref="FrameCheckingStream"/>): frames are read by
 /// <see cref="WebSocketFrameReader"/>, data frames written by <see cref="WebSocketFrameWriter"/>, pongs and the close
 /// frame through the same write gate.
 /// </para>
@@ -141,12 +141,18 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     {
         try
         {
-            // The handshake response. Made over the checked connection (FrameCheckingUpgrade, always under MapEngineIo on
-            // Kestrel), the WebSocket is not used: nothing refers to it after this. A WebSocket of a host's own (an
-            // in-memory test server's) is read and written through its API instead (WebSocketMessageStream).
-            var socket = await _context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            _stream = _frames?.Stream
-                ?? new FrameCheckingStream(new WebSocketMessageStream(socket), _session.Server.Options.MaxHttpBufferSize);
+            // The handshake response. Over the checked connection (FrameCheckingUpgrade, always under MapEngineIo on
+            // Kestrel) it is answered here, and no WebSocket is made. A WebSocket of a host's own (an in-memory test
+            // server's) is accepted through its API and read and written through it (WebSocketMessageStream).
+            if (_frames is not null)
+            {
+                _stream = await WebSocketHandshake.AcceptAsync(_context, _frames).ConfigureAwait(false);
+            }
+            else
+            {
+                var socket = await _context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+                _stream = new FrameCheckingStream(new WebSocketMessageStream(socket), _session.Server.Options.MaxHttpBufferSize);
+            }
             _reader = new WebSocketFrameReader(_stream.MaxPayload);
         }
         catch (Exception ex)
