@@ -100,13 +100,8 @@ internal sealed class WebSocketTransport : IOutboundDrainer
     {
         while (true)
         {
-            if (!_reader.HasBuffered)
-            {
-                var count = await _stream.ReadAsync(_reader.ReadBuffer(), cancellationToken).ConfigureAwait(false);
-                _reader.Filled(count);
-                if (count == 0)
-                    return false;
-            }
+            if (!await FillIfEmptyAsync(cancellationToken).ConfigureAwait(false))
+                return false;
             var found = _reader.Next(out var payload, out var violation);
             switch (found)
             {
@@ -464,18 +459,27 @@ internal sealed class WebSocketTransport : IOutboundDrainer
         }
     }
 
+    /// <summary>
+    /// Reads more into the reader when everything read is used (the probe and the close handshake; the read loop has its
+    /// own, allocation-free path): false once the client has ended the connection.
+    /// </summary>
+    private ValueTask<bool> FillIfEmptyAsync(CancellationToken cancellationToken) =>
+        _reader.HasBuffered ? new ValueTask<bool>(true) : FillAsync(cancellationToken);
+
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        var count = await _stream.ReadAsync(_reader.ReadBuffer(), cancellationToken).ConfigureAwait(false);
+        _reader.Filled(count);
+        return count > 0;
+    }
+
     /// <summary>Reads and drops frames until the client's close frame or end (true), or a refused frame (false).</summary>
     private async Task<bool> ReadUntilCloseFrameAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (!_reader.HasBuffered)
-            {
-                var count = await _stream.ReadAsync(_reader.ReadBuffer(), cancellationToken).ConfigureAwait(false);
-                _reader.Filled(count);
-                if (count == 0)
-                    return true;
-            }
+            if (!await FillIfEmptyAsync(cancellationToken).ConfigureAwait(false))
+                return true;
             switch (_reader.Next(out _, out _))
             {
                 case FrameEvent.Close:
