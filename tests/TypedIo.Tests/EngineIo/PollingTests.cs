@@ -152,7 +152,7 @@ public sealed class PollingTests
     }
 
     [Fact]
-    public async Task A_session_the_server_closed_or_lost_leaves_no_late_poll_noop()
+    public async Task A_session_closed_by_a_parse_error_leaves_no_late_poll_noop()
     {
         var handler = new RecordingHandler();
         await using var host = await EioTestUtil.StartAsync(handler);
