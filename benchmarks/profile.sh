@@ -5,7 +5,9 @@
 #  2. a thread-time sampling trace (dotnet-trace, if installed: `dotnet tool install -g dotnet-trace`), top methods;
 #  3. with ALLOCS=1: the types allocated during the measured window, sampled from GCAllocationTick (allocations.txt);
 #     with EXCEPTIONS=1: first-chance exceptions by type and throwing method (exceptions.txt);
-#  4. with PERF=1 and Linux perf: a CPU profile (kernel included) with JIT symbols (perf map, W^X off for this run).
+#  4. with PERF=1 and Linux perf: a CPU profile (kernel included) with JIT symbols (perf map, W^X off for this run);
+#  5. with SYSCALLS=1 and Linux perf: the server's system calls per message by call (perf stat on the syscall
+#     tracepoints for the measured window less 2 s; counts, so a busy machine changes them far less than times).
 #
 #   benchmarks/profile.sh [typedio|typedio-inline|raw|raw-inline] [scenario:clients] [seconds]   e.g. benchmarks/profile.sh typedio echo:100 8
 #
@@ -13,7 +15,7 @@
 # DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1; raw-inline the raw Kestrel peer with --inline and the same variable (its
 # like-for-like reference). Knobs (environment): WARMUP (25 s of load before the measured window), FIXTURE_DLL (another
 # fixture build, for typedio and typedio-inline), PORT (3110; another one when a second profile runs at the same time),
-# DOTNET_TRACE, PERF, PERF_CLIENT (perf records the load generator, not the server), ALLOCS, EXCEPTIONS, SKIP_BUILD.
+# DOTNET_TRACE, PERF, PERF_CLIENT (perf records the load generator, not the server), ALLOCS, EXCEPTIONS, SYSCALLS, SKIP_BUILD.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -114,5 +116,24 @@ if [[ "${PERF:-0}" == "1" ]] && command -v perf >/dev/null; then
     echo "== by symbol (children)"; perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80
   } > "$OUT/perf-top.txt" || true  # head closes the pipe early: perf report's SIGPIPE must not end the script (pipefail)
   echo "perf: $OUT/perf-top.txt"
+fi
+# ---- pass 4: system calls per message ----
+if [[ "${SYSCALLS:-0}" == "1" ]] && command -v perf >/dev/null; then
+  run_load "$OUT/load-syscalls.tsv" > /dev/null &
+  LOAD=$!
+  sleep $(( WARMUP + 1 ))
+  WINDOW=$(( SECONDS_MEASURED > 3 ? SECONDS_MEASURED - 2 : 1 ))  # inside the measured window, whose rate is the divisor
+  perf stat -x, -e 'syscalls:sys_enter_*' -p "$PID" -o "$OUT/syscalls.csv" -- sleep "$WINDOW" > /dev/null 2>&1 || true
+  wait $LOAD || true
+  RATE=$(awk -F'\t' 'NR==2 {print $5/$6}' "$OUT/load-syscalls.tsv")
+  awk -F, -v msgs="$(awk -v r="$RATE" -v w="$WINDOW" 'BEGIN { print r * w }')" -v w="$WINDOW" '
+    $1 + 0 > 0 && $3 ~ /sys_enter_/ { name = $3; sub(/.*sys_enter_/, "", name); n[name] = $1; total += $1 }
+    END {
+      printf "%.0f messages in the %d s window (load generator rate)\n", msgs, w
+      printf "%-22s %12s %12s\n", "system call", "count", "per message"
+      for (k in n) printf "%-22s %12d %12.3f\n", k, n[k], n[k] / msgs | "sort -k3 -g -r"
+      close("sort -k3 -g -r")
+      printf "%-22s %12d %12.3f\n", "all", total, total / msgs
+    }' "$OUT/syscalls.csv" | tee "$OUT/syscalls.txt"
 fi
 echo "output: $OUT"
