@@ -15,7 +15,6 @@ namespace TypedIo.EngineIo;
 public sealed class EngineIoServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, EngineIoSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ClientClosedPolls _clientClosedPolls = new();
     private readonly HeartbeatScheduler _heartbeat;
     private readonly WebSocketOriginPolicy _originPolicy;
     private int _shuttingDown;
@@ -72,7 +71,7 @@ public sealed class EngineIoServer : IAsyncDisposable
     internal IEnumerable<KeyValuePair<string, EngineIoSession>> Sessions => _sessions;
 
     /// <summary>Sessions their client closed while no poll waited, whose late poll gets a noop (<see cref="EngineIo.ClientClosedPolls"/>).</summary>
-    internal ClientClosedPolls ClientClosedPolls => _clientClosedPolls;
+    internal ClientClosedPolls ClientClosedPolls { get; } = new();
 
     private long _readTurnsEnded;
 
@@ -284,7 +283,7 @@ public sealed class EngineIoServer : IAsyncDisposable
     private Task RefuseUnknownSidAsync(HttpContext context, string sid, string transport)
     {
         if (transport == EngineIoTransports.Polling && HttpMethods.IsGet(context.Request.Method)
-            && _clientClosedPolls.TryTake(sid, NowMilliseconds))
+            && ClientClosedPolls.TryTake(sid, NowMilliseconds))
         {
             EngineIoLog.LatePollAnswered(Logger, sid);
             ApplyHeaders(context, initial: false, sid);
