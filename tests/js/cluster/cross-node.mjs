@@ -43,6 +43,21 @@ const onTarget = (name) => connect(name, targetUrl, { mode });
 const sameSet = (a, b) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 const roomsOf = (client) => client.call("leave", `probe-${unique}`);
 
+/**
+ * Waits until a room emit from `sender` reaches `member` on the other node. With the sharded adapter a node subscribes
+ * a room's channel when the room gets its first member there, without waiting for Redis (Node's and TypedIo's alike),
+ * so an emit right after an acknowledged join can still miss that node (docs/scale-out.md, "The sharded adapter").
+ */
+const roomReaches = (sender, room, member) =>
+  until(
+    `room ${room} reaches ${member.name}`,
+    () => {
+      sender.socket.emit("room-emit", room, "room-probe");
+      return member.first(["room-probe"], 250).then(() => true, () => false);
+    },
+    (reached) => reached,
+  );
+
 /** Waits until the cluster holds exactly these sockets (earlier tests' clients may still be leaving). */
 const quiesce = (asker, clients) =>
   until("cluster sockets", () => asker.call("fetch-ids"), (ids) => sameSet(ids, clients.map((c) => c.id)));
@@ -52,6 +67,7 @@ const scenarios = {
     const room = `room-${unique}`;
     const [a1, a2, b1, b2] = await Promise.all([onOrigin("a1"), onOrigin("a2"), onTarget("b1"), onTarget("b2")]);
     await Promise.all([a2.call("join", room), b1.call("join", room)]);
+    await roomReaches(a1, room, b1);
     a1.socket.emit("room-emit", room, "hello", payload, "second");
     // A socket id is a room too, across nodes.
     a1.socket.emit("room-emit", b2.id, "direct", 1);
@@ -111,6 +127,7 @@ const scenarios = {
     const targetJoined = await until("b1 joined", () => roomsOf(b1), (rooms) => rooms.includes(room));
     // "requested", as FIXTURE.md says: Node's ClusterAdapter (sharded) joins its own sockets only after its publish.
     const originJoined = await until("a1 joined", () => roomsOf(a1), (rooms) => rooms.includes(room));
+    await roomReaches(a1, room, b1);
     a1.socket.emit("room-emit", room, "in-room", 1);
     const delivered = describe(await b1.next("in-room"));
     const leaveAck = await b1.call("sockets-leave", room);
