@@ -59,12 +59,9 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 done
-# The names of what failed (and what never ran) come last, next to the summary, where a truncated log still shows them.
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|NotExecuted\|Timeout\|Aborted\)"[^>]*>' "$trx" \
-    | sed 's/.* testName="\([^"]*\)".* outcome="\([^"]*\)".*/\2: \1/; s/&quot;/"/g; s/&amp;/\&/g'
-done
+# What failed (and what never ran), with the first lines of each error message, comes last, next to the summary,
+# where a truncated log still shows it.
+node tests/failed-tests.mjs "$results" 8
 # A crashed or aborted test run may leave no result: count it as a failure rather than hide it.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with status $status and no failed test in its results: a test host crashed or was aborted"
