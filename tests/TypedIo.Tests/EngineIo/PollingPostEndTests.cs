@@ -46,21 +46,4 @@ public sealed class PollingPostEndTests
         Assert.Equal("one", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
         Assert.Equal("two", System.Text.Encoding.UTF8.GetString((await handler.WaitMessageAsync()).Data));
     }
-
-    /// <summary>Writes and flushes what it is given, then waits for <paramref name="release"/>.</summary>
-    private sealed class HoldAfterWrite(Stream inner, TaskCompletionSource written, Task release) : AsyncOnlyStream
-    {
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await inner.WriteAsync(buffer, cancellationToken);
-            await inner.FlushAsync(cancellationToken);
-            written.TrySetResult();
-            await release;
-        }
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-    }
 }

@@ -22,13 +22,13 @@ internal static class PollingTransport
         try
         {
             await session.ConnectAsync().ConfigureAwait(false);
-            await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
-            CountSent(session, frames);
         }
         finally
         {
             session.EndPoll();
         }
+        await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
+        CountSent(session, frames);
     }
 
     public static async Task HandlePollAsync(EngineIoSession session, HttpContext context)
@@ -42,23 +42,27 @@ internal static class PollingTransport
             return;
         }
 
+        var frames = new List<EngineFrame>();
+        EngineFrame? reply;
         try
         {
-            var frames = new List<EngineFrame>();
-            var reply = await WaitForFramesAsync(session, context, frames).ConfigureAwait(false);
-            if (reply is { } single)
-                frames.Add(single);
-            else if (frames.Count == 0)
-                return;
-            await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
-            CountSent(session, frames);
-            if (session.State == EngineIoSession.SessionState.Closing && reply is not null)
-                session.CompleteClose();
+            reply = await WaitForFramesAsync(session, context, frames).ConfigureAwait(false);
         }
         finally
         {
+            // The poll ends once it has taken its frames, before they are written: the client sends its next poll as
+            // soon as it has this response, maybe on another connection that Kestrel serves on another thread, and
+            // that poll must not find this one still pending (Node, on one thread, has ended it by then).
             session.EndPoll();
         }
+        if (reply is { } single)
+            frames.Add(single);
+        else if (frames.Count == 0)
+            return;
+        await WritePayloadAsync(context, frames, session.Server.Options).ConfigureAwait(false);
+        CountSent(session, frames);
+        if (session.State == EngineIoSession.SessionState.Closing && reply is not null)
+            session.CompleteClose();
     }
 
     /// <summary>
