@@ -1,7 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using TypedIo.EngineIo;
 using TypedIo.Tests.Infrastructure;
 
 namespace TypedIo.Tests.EngineIo;
@@ -17,29 +15,19 @@ public sealed class PollingPostEndTests
     public async Task The_next_POST_sent_on_the_answer_of_the_last_is_accepted_while_the_last_one_has_not_finished()
     {
         var handler = new RecordingHandler(echo: false);
-        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = 0;
-        var host = await TestHost.StartAsync(
-            app => app.MapEngineIo(EioTestUtil.Path, handler),
-            middleware: app => app.Use(async (context, next) =>
-            {
-                // Holds the first POST's handler after its answer was sent, as a busy thread would.
-                if (HttpMethods.IsPost(context.Request.Method) && Interlocked.Exchange(ref held, 1) == 0)
-                    context.Response.Body = new HoldAfterWrite(context.Response.Body, answered, release.Task);
-                await next(context);
-            }));
-        await using var _ = host;
+        var hold = new HeldAnswer(HttpMethods.Post);
+        await using var host = await hold.StartHostAsync(handler);
         using var client = await RawPollingClient.ConnectAsync(host);
         await handler.WaitConnectedAsync();
 
+        hold.Arm();
         var first = client.PostRawAsync("4one");
-        await answered.Task.WithTimeout();
+        await hold.Answered.WithTimeout();
         // Another connection, as the first one's handler has not finished: the client has its "ok" already.
         using var other = EioTestUtil.NewHttpClient();
         using (var second = await other.PostAsync(client.Uri, EioTestUtil.Text("4two")).WithTimeout())
             Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        release.SetResult();
+        hold.Release();
         using (var response = await first)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
